@@ -1,0 +1,61 @@
+"""The `tether` command: thin Typer commands over the headless core.
+
+Heavy imports (pydantic models, textual, anthropic, jinja2) happen inside the commands, so
+`tether --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tether.cli import registry
+from tether.cli.common import Options
+
+app = typer.Typer(
+    name="tether",
+    help="Connect AI to the software your business already runs, then keep watch over it.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", "-f", help="integrations.yaml to use (default: nearest one, or $TETHER_FILE).", show_default=False
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="SQLite store (default: .tether/tether.db beside integrations.yaml, or $TETHER_DB).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """Connect AI to the software your business already runs, then keep watch over it."""
+    if version:
+        from tether import __version__
+
+        typer.echo(f"tether {__version__}")
+        raise typer.Exit(0)
+    ctx.obj = Options(file=file, db=db)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+registry.register(app)
+
+
+def main() -> None:
+    app()

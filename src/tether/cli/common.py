@@ -1,0 +1,95 @@
+"""What every command shares: loading the workspace, opening the store, printing, failing."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from tether.errors import Problem
+    from tether.store import Store
+    from tether.workspace import Workspace
+
+
+@dataclass
+class Options:
+    file: Path | None = None
+    db: Path | None = None
+
+
+def options(ctx: typer.Context) -> Options:
+    root = ctx.find_root()
+    return root.obj if isinstance(root.obj, Options) else Options()
+
+
+def fail(message: str | Sequence[Problem], code: int = 2) -> NoReturn:
+    """Print a user-facing error (no traceback) to stderr and exit."""
+    lines = [message] if isinstance(message, str) else [str(p) for p in message]
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Bad input becomes located lines on stderr and exit 2, never a traceback."""
+    from tether.errors import InputError
+
+    try:
+        yield
+    except InputError as exc:
+        fail(exc.problems)
+    except KeyError as exc:
+        fail(f"error: {exc.args[0]}")
+
+
+def load(ctx: typer.Context) -> Workspace:
+    from tether.workspace import load_workspace
+
+    with user_errors():
+        return load_workspace(options(ctx).file)
+    raise AssertionError("unreachable")
+
+
+def db_path(ctx: typer.Context, ws: Workspace) -> Path:
+    explicit = options(ctx).db
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("TETHER_DB")
+    return Path(env) if env else ws.default_db()
+
+
+def open_db(ctx: typer.Context, ws: Workspace) -> Store:
+    """Open the store and sync the registry into it (definitions live in integrations.yaml)."""
+    from tether.clock import now
+    from tether.store import open_store
+    from tether.store.registry import sync_integrations
+
+    store = open_store(db_path(ctx, ws))
+    sync_integrations(store, [i.model_dump(mode="json", exclude_defaults=True) for i in ws.integrations], now())
+    return store
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """A table for people; plain aligned text when stdout is not a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold", box=None, pad_edge=False)
+    for header in headers:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)

@@ -1,0 +1,57 @@
+"""`tether check` findings: a valid file can still be unwise. Each finding is located.
+
+Each part of tether contributes linters here; a finding exits `tether check` with 1
+(schema errors, the file being unusable, exit 2 before any linter runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tether.errors import Problem, display_path
+from tether.model.common import Lifecycle
+from tether.workspace.loader import Workspace
+from tether.workspace.validate import format_path
+
+Linter = Callable[[Workspace], list[Problem]]
+
+
+def _at(ws: Workspace, path: tuple[str | int, ...], message: str) -> Problem:
+    line, col = ws.located.where(path)
+    return Problem(display_path(ws.path), line, col, f"{format_path(path)}: {message}")
+
+
+def lint_definitions(ws: Workspace) -> list[Problem]:
+    findings: list[Problem] = []
+    for i, integration in enumerate(ws.integrations):
+        base: tuple[str | int, ...] = ("integrations", i)
+        live = integration.lifecycle in (Lifecycle.PILOT, Lifecycle.PRODUCTION)
+        if live and not integration.owner:
+            findings.append(
+                _at(ws, base, f"{integration.name} is in {integration.lifecycle} without an owner; add `owner:`")
+            )
+        if integration.lifecycle is Lifecycle.PRODUCTION and not integration.checks:
+            findings.append(
+                _at(
+                    ws, base, f"{integration.name} is in production but nothing watches it; add a check under `checks:`"
+                )
+            )
+        if (
+            integration.ai
+            and not integration.ai.model
+            and integration.ai.provider in ("anthropic", "openai", "google-ai")
+        ):
+            findings.append(
+                _at(ws, (*base, "ai"), "no `model:`; name the model id so checks and cost estimates use the right one")
+            )
+    return findings
+
+
+LINTERS: list[Linter] = [lint_definitions]
+
+
+def lint(ws: Workspace) -> list[Problem]:
+    findings: list[Problem] = []
+    for linter in LINTERS:
+        findings.extend(linter(ws))
+    return sorted(set(findings))

@@ -1,0 +1,131 @@
+"""One integration: how AI is connected to one business workflow, and how we watch it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from tether.checks import CheckSpec
+from tether.model.alerts import AlertChannel
+from tether.model.common import Lifecycle, Pattern, Slug, StrictModel
+
+
+class Link(StrictModel):
+    title: str
+    url: str
+
+
+class AIStep(StrictModel):
+    provider: str
+    """A system from rules/systems.yaml, e.g. anthropic, openai, google-ai."""
+    model: str | None = None
+    """The model id, e.g. claude-sonnet-4-5."""
+
+
+class Volume(StrictModel):
+    runs_per_month: int = Field(ge=0)
+    input_tokens_per_run: int = Field(default=0, ge=0)
+    output_tokens_per_run: int = Field(default=0, ge=0)
+
+
+class Budget(StrictModel):
+    monthly_usd: float = Field(ge=0)
+
+
+class Middleware(StrictModel):
+    platform: str
+    """A middleware system from rules/systems.yaml: zapier, make, n8n."""
+    plan_monthly_usd: float = Field(default=0, ge=0)
+
+
+class Fallback(StrEnum):
+    RETRY = "retry"
+    QUEUE = "queue"
+    HUMAN = "human"
+    SKIP = "skip"
+    DEFAULT_VALUE = "default-value"
+    ALERT = "alert"
+
+
+class Scenario(StrictModel):
+    what_happens: str
+    """What the integration does when this goes wrong, in plain words."""
+    fallback: Fallback
+    """retry, queue, human (route to a person), skip, default-value or alert."""
+
+
+class ErrorHandling(StrictModel):
+    """The three things every integration must plan for."""
+
+    unexpected_ai_response: Scenario | None = None
+    api_down: Scenario | None = None
+    malformed_input: Scenario | None = None
+
+    def planned(self) -> list[str]:
+        return [name for name in type(self).model_fields if getattr(self, name) is not None]
+
+
+class SampleSuite(StrictModel):
+    """Real inputs run through the AI step to measure output quality (see `tether eval`)."""
+
+    name: Slug
+    prompt: str
+    """A template; `{{ field }}` is filled from each case."""
+    cases: list[dict[str, Any]] = Field(default_factory=list)
+    file: str | None = None
+    """A CSV or JSONL file of real inputs, relative to integrations.yaml."""
+    assertions: list[dict[str, Any]] = Field(default_factory=list)
+    max_cost_usd: float | None = Field(default=None, gt=0)
+    target_pass_rate: float = Field(default=0.9, ge=0, le=1)
+
+
+class Integration(StrictModel):
+    name: Slug
+    """A unique slug: how commands, reports and the store name it."""
+    title: str
+    description: str = ""
+    owner: str | None = None
+    """Who answers for it: a name or email."""
+    tags: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    pattern: Pattern
+    lifecycle: Lifecycle = Lifecycle.PLANNED
+    trigger: str | None = None
+    """What starts it, e.g. 'contact form submitted'."""
+    source: str | None = None
+    """The system the trigger comes from (rules/systems.yaml)."""
+    ai: AIStep | None = None
+    destinations: list[str] = Field(default_factory=list)
+    """The systems its output goes to (rules/systems.yaml)."""
+    volume: Volume | None = None
+    budget: Budget | None = None
+    middleware: Middleware | None = None
+    error_handling: ErrorHandling = Field(default_factory=ErrorHandling)
+    checks: list[CheckSpec] = Field(default_factory=list)
+    alerts: list[AlertChannel] = Field(default_factory=list)
+    samples: list[SampleSuite] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_check_names(self) -> Integration:
+        seen: set[str] = set()
+        for check in self.checks:
+            if check.name in seen:
+                raise ValueError(f"two checks are named {check.name!r}; check names are unique per integration")
+            seen.add(check.name)
+        return self
+
+    def systems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every system this integration names, with its path in the integration."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        if self.source:
+            out.append((("source",), self.source))
+        if self.ai:
+            out.append((("ai", "provider"), self.ai.provider))
+        out.extend((("destinations", i), d) for i, d in enumerate(self.destinations))
+        if self.middleware:
+            out.append((("middleware", "platform"), self.middleware.platform))
+        for i, check in enumerate(self.checks):
+            out.extend((("checks", i, "depends_on", j), d) for j, d in enumerate(check.depends_on))
+        return out

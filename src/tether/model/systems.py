@@ -1,0 +1,70 @@
+"""rules/systems.yaml: the catalogue of systems an integration can connect."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from tether.model.common import Slug, StrictModel
+
+
+class SystemKind(StrEnum):
+    MIDDLEWARE = "middleware"
+    AI_API = "ai-api"
+    BUSINESS_APP = "business-app"
+    VECTOR_DB = "vector-db"
+    FRAMEWORK = "framework"
+    GENERIC = "generic"
+
+
+class System(StrictModel):
+    id: Slug
+    """How integrations.yaml names this system (source, destinations, ai.provider, ...)."""
+    name: str
+    """Its everyday name."""
+    kind: SystemKind
+    aliases: list[str] = Field(default_factory=list)
+    """Other names a user may write; matched without regard to case."""
+    vendor: str | None = None
+    native_ai: str | None = None
+    """The AI feature built into it, for business apps (e.g. Einstein, HubSpot AI)."""
+    status_page: str | None = None
+    """The vendor's public status page (Statuspage v2 or compatible), if it has one."""
+    api_base: str | None = None
+    """Where its API lives, if it has one."""
+    notes: str | None = None
+
+
+class SystemCatalogue(StrictModel):
+    version: Literal[1] = 1
+    systems: list[System]
+
+    @model_validator(mode="after")
+    def _unique(self) -> SystemCatalogue:
+        seen: set[str] = set()
+        for system in self.systems:
+            for name in (system.id, *(a.lower() for a in system.aliases)):
+                if name in seen:
+                    raise ValueError(f"system name {name!r} is used twice")
+                seen.add(name)
+        return self
+
+    def names(self) -> dict[str, System]:
+        """Every accepted spelling (id and aliases, lower case) to its system."""
+        out: dict[str, System] = {}
+        for system in self.systems:
+            out[system.id] = system
+            for alias in system.aliases:
+                out[alias.lower()] = system
+        return out
+
+    def resolve(self, name: str) -> System | None:
+        return self.names().get(name.lower())
+
+    def get(self, system_id: str) -> System:
+        for system in self.systems:
+            if system.id == system_id:
+                return system
+        raise KeyError(system_id)

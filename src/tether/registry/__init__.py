@@ -1,0 +1,1 @@
+"""Edits to integrations.yaml that keep every byte the user wrote, comments included."""

@@ -1,0 +1,107 @@
+"""Secrets live only in the environment; integrations.yaml holds `${NAME}` references.
+
+This module finds literal secrets before they are stored, expands references at the moment of
+use, and redacts secret values from anything that leaves the process (store, reports, logs,
+prompts sent to a model).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+# `${NAME}` or `${NAME:-default}`; a default lets one file point at the sandbox or the real API.
+ENV_REF = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
+WHOLE_ENV_REF = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$")
+
+
+class SecretKind(NamedTuple):
+    label: str
+    pattern: re.Pattern[str]
+    suggested_env: str
+
+
+SECRET_KINDS: tuple[SecretKind, ...] = (
+    SecretKind("an Anthropic API key", re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}"), "ANTHROPIC_API_KEY"),
+    SecretKind("an OpenAI API key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_\-]{20,}"), "OPENAI_API_KEY"),
+    SecretKind("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"), "SLACK_TOKEN"),
+    SecretKind(
+        "a Slack webhook URL",
+        re.compile(r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]{8,}"),
+        "SLACK_WEBHOOK_URL",
+    ),
+    SecretKind("a bearer token", re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/\-]{16,}=*"), "API_TOKEN"),
+    SecretKind("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), "GITHUB_TOKEN"),
+    SecretKind("an AWS access key", re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "AWS_ACCESS_KEY_ID"),
+    SecretKind(
+        "a JSON web token (n8n API keys are JWTs)",
+        re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*"),
+        "N8N_API_KEY",
+    ),
+)
+
+
+def find_secret(text: str) -> SecretKind | None:
+    """The kind of literal secret in a string outside any `${...}` reference, if any."""
+    bare = ENV_REF.sub("", text)
+    for kind in SECRET_KINDS:
+        if kind.pattern.search(bare):
+            return kind
+    return None
+
+
+def walk_strings(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string value in plain data, with its path."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from walk_strings(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from walk_strings(value, (*path, i))
+
+
+class MissingEnv(Exception):
+    """An `${NAME}` reference whose variable is not set and has no default."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"{name} is not set")
+
+
+def env_names(text: str) -> list[str]:
+    """The variable names a string references."""
+    return [m.group("name") for m in ENV_REF.finditer(text)]
+
+
+def expand(text: str, env: Mapping[str, str] | None = None) -> str:
+    """Replace `${NAME}` references with their values; raises MissingEnv for an unset one."""
+    environ = os.environ if env is None else env
+
+    def value(match: re.Match[str]) -> str:
+        name, default = match.group("name"), match.group("default")
+        if name in environ and environ[name] != "":
+            return environ[name]
+        if default is not None:
+            return default
+        raise MissingEnv(name)
+
+    return ENV_REF.sub(value, text)
+
+
+REDACTED = "[redacted]"
+
+
+def redact(text: str, env: Mapping[str, str] | None = None, names: list[str] | None = None) -> str:
+    """Remove secret-looking literals, and the values of the named (or referenced) variables."""
+    environ = os.environ if env is None else env
+    for name in names or []:
+        secret = environ.get(name, "")
+        if len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    for kind in SECRET_KINDS:
+        text = kind.pattern.sub(REDACTED, text)
+    return text

@@ -1,0 +1,92 @@
+"""The registry in the store: integrations.yaml's definitions, synced so history can refer to them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from tether.store.db import Store
+
+
+def _create(db: sqlite_utils.Database) -> None:
+    db.table("integrations").create(
+        {
+            "name": str,
+            "title": str,
+            "pattern": str,
+            "lifecycle": str,
+            "owner": str,
+            "definition": str,
+            "fingerprint": str,
+            "first_seen": float,
+            "updated_at": float,
+            "removed_at": float,
+        },
+        pk="name",
+        not_null={"title", "pattern", "lifecycle", "definition", "fingerprint", "first_seen", "updated_at"},
+    )
+
+
+MIGRATIONS = [("0001_integrations", _create)]
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def fingerprint(definition: dict[str, Any]) -> str:
+    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def sync_integrations(store: Store, definitions: list[dict[str, Any]], now: float) -> SyncReport:
+    """Make the store's registry match the definitions (each a JSON-ready dict with a name).
+
+    Removed integrations are marked, never deleted: their history stays readable.
+    """
+    report = SyncReport()
+    with store.transaction() as db:
+        existing = {row["name"]: row for row in db.table("integrations").rows}
+        for definition in definitions:
+            name = definition["name"]
+            fp = fingerprint(definition)
+            row = existing.get(name)
+            record = {
+                "name": name,
+                "title": definition.get("title", name),
+                "pattern": definition["pattern"],
+                "lifecycle": definition.get("lifecycle", "planned"),
+                "owner": definition.get("owner"),
+                "definition": json.dumps(definition, sort_keys=True),
+                "fingerprint": fp,
+                "updated_at": now,
+                "removed_at": None,
+            }
+            if row is None:
+                db.table("integrations").insert({**record, "first_seen": now})
+                report.added.append(name)
+            elif row["fingerprint"] != fp or row["removed_at"] is not None:
+                db.table("integrations").update(name, record)
+                report.changed.append(name)
+            else:
+                report.unchanged.append(name)
+        names = {d["name"] for d in definitions}
+        for name, row in existing.items():
+            if name not in names and row["removed_at"] is None:
+                db.table("integrations").update(name, {"removed_at": now})
+                report.removed.append(name)
+    return report
+
+
+def registered(store: Store, include_removed: bool = False) -> list[dict[str, Any]]:
+    where = None if include_removed else "removed_at is null"
+    rows = store.db.table("integrations").rows_where(where, order_by="name")
+    return [{**row, "definition": json.loads(row["definition"])} for row in rows]

@@ -1,0 +1,84 @@
+"""Find integrations.yaml, load it with its rules, and check what the schema alone cannot."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tether.errors import InputError, Problem, did_you_mean, display_path
+from tether.model.integration import Integration
+from tether.model.systems import SystemCatalogue
+from tether.model.workspace_file import WorkspaceFile
+from tether.workspace.positions import Located
+from tether.workspace.references import reference_problems
+from tether.workspace.rules import load_rules
+from tether.workspace.validate import load_text, read_text
+
+FILENAME = "integrations.yaml"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A loaded workspace: the validated file, where it lives, and the systems catalogue."""
+
+    path: Path
+    file: WorkspaceFile
+    located: Located
+    systems: SystemCatalogue
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    @property
+    def integrations(self) -> list[Integration]:
+        return self.file.integrations
+
+    def integration(self, name: str) -> Integration:
+        for integration in self.file.integrations:
+            if integration.name == name:
+                return integration
+        names = [i.name for i in self.file.integrations]
+        raise KeyError(f"no integration named {name!r}{did_you_mean(name, names)}")
+
+    def default_db(self) -> Path:
+        return self.root / ".tether" / "tether.db"
+
+    def check_interval(self, check_interval: float | None) -> float:
+        return check_interval or self.file.defaults.interval
+
+    def check_timeout(self, check_timeout: float | None) -> float:
+        return check_timeout or self.file.defaults.timeout
+
+
+def find_workspace_file(start: Path | None = None, explicit: Path | None = None) -> Path:
+    """`--file`/TETHER_FILE, else integrations.yaml in this folder or the nearest parent."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("TETHER_FILE")
+    if env:
+        return Path(env)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / FILENAME
+        if candidate.is_file():
+            return candidate
+    return here / FILENAME
+
+
+def load_workspace(path: Path | None = None, text: str | None = None) -> Workspace:
+    """Load integrations.yaml (or the given text as if it were that file); InputError on any problem."""
+    path = find_workspace_file(explicit=path)
+    shown = display_path(path)
+    if text is None:
+        if not path.exists():
+            raise InputError(
+                [Problem(shown, 1, 1, "no integrations.yaml here; run `tether init` to create one, or pass --file")]
+            )
+        text = read_text(path, shown)
+    systems = load_rules("systems.yaml", SystemCatalogue, path.parent)
+    ws, located = load_text(
+        text, WorkspaceFile, shown, extra_checks=lambda located: reference_problems(located, shown, systems)
+    )
+    return Workspace(path=path, file=ws, located=located, systems=systems)

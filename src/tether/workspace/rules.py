@@ -1,0 +1,46 @@
+"""Knowledge as data: the packaged rules/ files, overridden file by file by a workspace's own."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar, cast
+
+from pydantic import BaseModel
+
+from tether.errors import display_path
+from tether.workspace.validate import load_text, read_text
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@cache
+def defaults_dir() -> Path:
+    """The packaged rules: `tether/_rules` in a wheel, the checkout's `rules/` in development."""
+    packaged = Path(str(resources.files("tether"))) / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+def rule_file(name: str, workspace_dir: Path | None = None) -> Path:
+    """The workspace's own `rules/NAME` when it has one, else the packaged default."""
+    if workspace_dir is not None:
+        own = workspace_dir / "rules" / name
+        if own.is_file():
+            return own
+    return defaults_dir() / name
+
+
+def load_rules(name: str, model: type[M], workspace_dir: Path | None = None) -> M:
+    """Load and validate a rules file; problems are located in whichever file was used."""
+    path = rule_file(name, workspace_dir)
+    return cast(M, _load(path, path.stat().st_mtime_ns if path.exists() else 0, model))
+
+
+@cache
+def _load(path: Path, _mtime: int, model: type[M]) -> M:
+    shown = display_path(path)
+    result: M = load_text(read_text(path, shown), model, shown)[0]
+    return result
