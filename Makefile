@@ -16,7 +16,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 ## demo: run the main job on the bundled integrations.yaml (no keys, no internet)
 demo: $(STAMP)
-	$(BIN)/tether --file integrations.yaml list
+	$(BIN)/tether --file integrations.yaml demo
 
 ## test: lint, type-check, import contracts and the test suite
 test: lint typecheck contracts pytest

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+pytest_plugins = ["tests.sandbox_fixtures"]
+
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "integrations.yaml"
 

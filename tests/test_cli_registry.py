@@ -188,3 +188,20 @@ def test_version_and_help(runner: CliRunner) -> None:
     help_text = runner.invoke(app, ["--help"]).output
     for command in ("init", "check", "list", "add", "schema"):
         assert command in help_text
+
+
+def test_a_secret_value_pasted_into_free_text_never_reaches_the_store(
+    workspace: Path, runner: CliRunner, monkeypatch: object
+) -> None:
+    canary = "canary-7f3a9c1e55d0"
+    path = workspace / "integrations.yaml"
+    text = path.read_text().replace(
+        "    tags: [sales, crm]", f"    tags: [sales, crm]\n    trigger: clicked by user {canary} in the CRM", 1
+    )
+    text = text.replace('    trigger: account manager clicks "Generate follow-up email"\n', "", 1)
+    path.write_text(text)
+    result = runner.invoke(app, ["list"], env={"LEAD_ZAP_PING_TOKEN": canary})
+    assert result.exit_code == 0, result.output
+    stored = b"".join(p.read_bytes() for p in (workspace / ".tether").iterdir())
+    assert canary.encode() not in stored
+    assert b"[redacted]" in stored

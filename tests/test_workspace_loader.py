@@ -82,7 +82,7 @@ BAD_INPUTS = [
     pytest.param(
         "  name: Acme Outdoor Supply",
         "  name: [Acme Outdoor Supply",
-        "integrations.yaml:{next}:8: YAML syntax: expected ',' or ']', but got ':'",
+        "integrations.yaml:{next}:8: YAML syntax: did not find expected ',' or ']'",
         id="yaml-syntax",
     ),
     pytest.param(

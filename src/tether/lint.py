@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tether.advisor.lint import lint_lens
 from tether.errors import Problem, display_path
 from tether.model.common import Lifecycle
+from tether.readiness.ladder import lint_readiness
 from tether.workspace.loader import Workspace
 from tether.workspace.validate import format_path
 
@@ -47,7 +49,20 @@ def lint_definitions(ws: Workspace) -> list[Problem]:
     return findings
 
 
-LINTERS: list[Linter] = [lint_definitions]
+def lint_model_retirement(ws: Workspace) -> list[Problem]:
+    from tether.model.prices import PriceTable
+    from tether.model_retirement import retirements
+    from tether.workspace.rules import load_rules
+
+    prices = load_rules("prices.yaml", PriceTable, ws.root)
+    findings: list[Problem] = []
+    for i, integration in enumerate(ws.integrations):
+        for found in retirements(integration, prices):
+            findings.append(_at(ws, ("integrations", i, *found.path), found.message()))
+    return findings
+
+
+LINTERS: list[Linter] = [lint_definitions, lint_lens, lint_readiness, lint_model_retirement]
 
 
 def lint(ws: Workspace) -> list[Problem]:

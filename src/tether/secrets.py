@@ -32,7 +32,7 @@ SECRET_KINDS: tuple[SecretKind, ...] = (
         re.compile(r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]{8,}"),
         "SLACK_WEBHOOK_URL",
     ),
-    SecretKind("a bearer token", re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/\-]{16,}=*"), "API_TOKEN"),
+    SecretKind("a bearer token", re.compile(r"\b(?i:bearer)\s+[A-Za-z0-9._~+/\-]{16,}=*"), "API_TOKEN"),
     SecretKind("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), "GITHUB_TOKEN"),
     SecretKind("an AWS access key", re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "AWS_ACCESS_KEY_ID"),
     SecretKind(
@@ -41,6 +41,10 @@ SECRET_KINDS: tuple[SecretKind, ...] = (
         "N8N_API_KEY",
     ),
 )
+
+
+# One pass over a text instead of one per kind: redaction runs over whole documents.
+ANY_SECRET = re.compile("|".join(f"(?:{kind.pattern.pattern})" for kind in SECRET_KINDS))
 
 
 def find_secret(text: str) -> SecretKind | None:
@@ -102,6 +106,23 @@ def redact(text: str, env: Mapping[str, str] | None = None, names: list[str] | N
         secret = environ.get(name, "")
         if len(secret) >= 4:
             text = text.replace(secret, REDACTED)
-    for kind in SECRET_KINDS:
-        text = kind.pattern.sub(REDACTED, text)
-    return text
+    return ANY_SECRET.sub(REDACTED, text)
+
+
+def referenced_names(data: Any) -> list[str]:
+    """Every environment variable referenced anywhere in plain data, in first-seen order."""
+    names: list[str] = []
+    for _, text in walk_strings(data):
+        names.extend(n for n in env_names(text) if n not in names)
+    return names
+
+
+def redact_data(data: Any, env: Mapping[str, str] | None = None, names: list[str] | None = None) -> Any:
+    """A copy of plain data with every string redacted (see `redact`)."""
+    if isinstance(data, str):
+        return redact(data, env, names)
+    if isinstance(data, Mapping):
+        return {key: redact_data(value, env, names) for key, value in data.items()}
+    if isinstance(data, list):
+        return [redact_data(value, env, names) for value in data]
+    return data

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from tether.cli import registry
+from tether.cli import advise, costs, dash, demo, docs, incidents, probe, readiness, registry, serve
 from tether.cli.common import Options
 
 app = typer.Typer(
@@ -51,10 +51,19 @@ def root(
         raise typer.Exit(0)
     ctx.obj = Options(file=file, db=db)
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        dash.open_default(ctx)
 
 
 registry.register(app)
+advise.register(app)
+serve.register(app)
+costs.register(app)
+incidents.register(app)
+probe.register(app)
+docs.register(app)
+dash.register(app)
+demo.register(app)
+readiness.register(app)
 
 
 def main() -> None:

@@ -74,7 +74,7 @@ def open_db(ctx: typer.Context, ws: Workspace) -> Store:
     from tether.store.registry import sync_integrations
 
     store = open_store(db_path(ctx, ws))
-    sync_integrations(store, [i.model_dump(mode="json", exclude_defaults=True) for i in ws.integrations], now())
+    sync_integrations(store, ws.store_definitions(), now())
     return store
 
 

@@ -39,26 +39,41 @@ def init(
 def check(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Findings as JSON.")] = False,
+    min_level: Annotated[
+        str | None,
+        typer.Option(
+            "--min-level",
+            help="Also exit 1 when a production integration is below this readiness level.",
+            metavar="LEVEL",
+        ),
+    ] = None,
 ) -> None:
     """Validate integrations.yaml and the rules it uses (exit 0 clean, 1 findings, 2 unusable input)."""
+    from tether.cli.readiness import readiness_gate
     from tether.lint import lint
 
     ws = load(ctx)
     findings = lint(ws)
+    below = readiness_gate(ctx, ws, min_level) if min_level else []
     if as_json:
         print_json(
             {
                 "file": str(ws.path),
                 "integrations": len(ws.integrations),
                 "findings": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message} for p in findings],
+                **({"below_min_level": below} if min_level else {}),
             }
         )
     else:
         for finding in findings:
             typer.echo(str(finding))
+        for gap in below:
+            typer.echo(gap["text"])
         summary = f"{len(ws.integrations)} integrations, {len(findings)} finding{'s' if len(findings) != 1 else ''}"
-        typer.echo(summary, err=bool(findings))
-    raise typer.Exit(1 if findings else 0)
+        if min_level:
+            summary += f", {len(below)} in production below {min_level}"
+        typer.echo(summary, err=bool(findings or below))
+    raise typer.Exit(1 if findings or below else 0)
 
 
 def list_integrations(
@@ -130,7 +145,7 @@ def add(
     trigger: Annotated[str | None, typer.Option(help="What starts it, e.g. 'contact form submitted'.")] = None,
     source: Annotated[str | None, typer.Option(help="System the trigger comes from (rules/systems.yaml).")] = None,
     provider: Annotated[str | None, typer.Option(help="AI provider system, e.g. anthropic.")] = None,
-    model: Annotated[str | None, typer.Option(help="Model id, e.g. claude-sonnet-4-5.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model id, e.g. claude-sonnet-4-6.")] = None,
     destination: Annotated[list[str] | None, typer.Option(help="A system its output goes to (repeatable).")] = None,
     tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
     middleware: Annotated[str | None, typer.Option(help="Middleware platform: zapier, make or n8n.")] = None,

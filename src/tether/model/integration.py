@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tether.checks import CheckSpec
 from tether.model.alerts import AlertChannel
+from tether.model.assertions import Assertion
 from tether.model.common import Lifecycle, Pattern, Slug, StrictModel
+from tether.model.maintenance import MaintenanceWindow
 
 
 class Link(StrictModel):
@@ -21,7 +24,7 @@ class AIStep(StrictModel):
     provider: str
     """A system from rules/systems.yaml, e.g. anthropic, openai, google-ai."""
     model: str | None = None
-    """The model id, e.g. claude-sonnet-4-5."""
+    """The model id, e.g. claude-sonnet-4-6."""
 
 
 class Volume(StrictModel):
@@ -73,12 +76,43 @@ class SampleSuite(StrictModel):
     name: Slug
     prompt: str
     """A template; `{{ field }}` is filled from each case."""
+    system: str | None = None
+    """An optional system prompt, sent as the AI step sends it."""
+    model: str | None = None
+    """The model to run; the integration's `ai.model` when unset."""
+    max_tokens: int = Field(default=512, ge=1, le=8192)
+    """The most output tokens one case may use (also what the spend cap assumes before a call)."""
     cases: list[dict[str, Any]] = Field(default_factory=list)
     file: str | None = None
     """A CSV or JSONL file of real inputs, relative to integrations.yaml."""
-    assertions: list[dict[str, Any]] = Field(default_factory=list)
+    assertions: list[Assertion] = Field(default_factory=list)
     max_cost_usd: float | None = Field(default=None, gt=0)
+    """Spend cap for one run of this suite, in USD: the run stops before a call would pass it."""
     target_pass_rate: float = Field(default=0.9, ge=0, le=1)
+
+    @field_validator("file")
+    @classmethod
+    def _known_format(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().endswith((".csv", ".jsonl")):
+            raise ValueError(f"{value!r}: samples are read from a .csv or .jsonl file")
+        return value
+
+    @model_validator(mode="after")
+    def _has_inputs(self) -> SampleSuite:
+        if not self.cases and self.file is None:
+            raise ValueError("a sample suite needs `cases:` or a `file:` of real inputs")
+        return self
+
+
+class Exemption(StrictModel):
+    """A readiness check this integration is excused from, for a stated reason, until a date."""
+
+    check: str
+    """The check's id in rules/readiness.yaml, e.g. alert-channel."""
+    reason: str = Field(min_length=1)
+    """Why it does not apply here, for whoever reads the scorecard next."""
+    expires: date
+    """The exemption lapses after this day (YYYY-MM-DD) and the check counts again."""
 
 
 class Integration(StrictModel):
@@ -106,6 +140,12 @@ class Integration(StrictModel):
     checks: list[CheckSpec] = Field(default_factory=list)
     alerts: list[AlertChannel] = Field(default_factory=list)
     samples: list[SampleSuite] = Field(default_factory=list)
+    maintenance: list[MaintenanceWindow] = Field(default_factory=list)
+    """Planned windows for this integration alone: alerts stay quiet and uptime does not count."""
+    exemptions: list[Exemption] = Field(default_factory=list)
+    """Readiness checks waived for a reason until a date (see `tether readiness`)."""
+    pattern_reason: str | None = None
+    """Why this pattern differs from the advisor's recommendation, when it does."""
 
     @model_validator(mode="after")
     def _unique_check_names(self) -> Integration:

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from tether.model.common import Seconds, StrictModel
 from tether.model.integration import Integration
+from tether.model.maintenance import MaintenanceWindow
 
 
 class WorkspaceInfo(StrictModel):
@@ -47,6 +48,8 @@ class WorkspaceFile(StrictModel):
     """The file format version; always 1 for now."""
     workspace: WorkspaceInfo
     defaults: Defaults = Field(default_factory=Defaults)
+    maintenance: list[MaintenanceWindow] = Field(default_factory=list)
+    """Planned windows for every integration: alerts stay quiet and uptime does not count."""
     integrations: list[Integration] = Field(default_factory=list)
 
     @field_validator("integrations", mode="before")

@@ -39,7 +39,7 @@ integrations:
     source: web-form
     ai:
       provider: anthropic
-      model: claude-sonnet-4-5
+      model: claude-sonnet-4-6
     destinations: [crm]
 """
 

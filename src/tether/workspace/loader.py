@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tether.errors import InputError, Problem, did_you_mean, display_path
 from tether.model.integration import Integration
 from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
+from tether.secrets import redact_data, referenced_names
 from tether.workspace.positions import Located
 from tether.workspace.references import reference_problems
 from tether.workspace.rules import load_rules
@@ -41,6 +43,13 @@ class Workspace:
                 return integration
         names = [i.name for i in self.file.integrations]
         raise KeyError(f"no integration named {name!r}{did_you_mean(name, names)}")
+
+    def store_definitions(self) -> list[dict[str, Any]]:
+        """Definitions as the store keeps them: JSON-ready, and redacted of every referenced
+        variable's value, so a secret pasted into free text never reaches the store."""
+        definitions = [i.model_dump(mode="json", exclude_defaults=True) for i in self.integrations]
+        names = referenced_names(definitions)
+        return [redact_data(d, names=names) for d in definitions]
 
     def default_db(self) -> Path:
         return self.root / ".tether" / "tether.db"

@@ -39,8 +39,13 @@ class Located:
             p = p[:-1]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader; kept as a subclass so our constructor changes never leak into PyYAML's."""
+# libyaml's parser is about ten times faster than PyYAML's pure-Python one and gives the same
+# nodes and marks; the pure one stands in where PyYAML was built without it.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """The safe loader; kept as a subclass so our constructor changes never leak into PyYAML's."""
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from typing import TypeVar, cast
 from pydantic import BaseModel
 
 from tether.errors import display_path
+from tether.workspace.positions import Located
 from tether.workspace.validate import load_text, read_text
 
 M = TypeVar("M", bound=BaseModel)
@@ -37,6 +38,19 @@ def load_rules(name: str, model: type[M], workspace_dir: Path | None = None) -> 
     """Load and validate a rules file; problems are located in whichever file was used."""
     path = rule_file(name, workspace_dir)
     return cast(M, _load(path, path.stat().st_mtime_ns if path.exists() else 0, model))
+
+
+def load_rules_located(name: str, model: type[M], workspace_dir: Path | None = None) -> tuple[M, Located, str]:
+    """Like load_rules, plus where every value stood and the file as shown to the user."""
+    path = rule_file(name, workspace_dir)
+    shown = display_path(path)
+    result, located = _load_located(path, path.stat().st_mtime_ns if path.exists() else 0, model, shown)
+    return cast(M, result), located, shown
+
+
+@cache
+def _load_located(path: Path, _mtime: int, model: type[M], shown: str) -> tuple[M, Located]:
+    return load_text(read_text(path, shown), model, shown)
 
 
 @cache

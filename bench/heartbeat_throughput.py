@@ -1,0 +1,129 @@
+"""Heartbeat throughput of `tether serve`, against a bare endpoint on the same server stack.
+
+Each server runs in its own process (uvicorn + Starlette, as `tether serve` does); this
+process floods it over loopback with keep-alive connections. The baseline is a Starlette
+route that reads nothing and stores nothing, so the ratio is what authenticating, validating
+and durably storing each ping (group-committed, with rollups) costs. Every tether ping is
+checked as stored afterwards.
+
+    python bench/heartbeat_throughput.py [--pings 5000] [--connections 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.http_flood import flood, post  # noqa: E402
+
+TOKEN = "bench-token-0123456789"
+WORKSPACE = """
+version: 1
+workspace: {name: bench}
+integrations:
+  - name: zap
+    title: Zap
+    pattern: automation-bridge
+    ai: {provider: anthropic, model: claude-haiku-4-5}
+    checks:
+      - {kind: heartbeat, name: ran, period: 1h, token: "${BENCH_TOKEN}"}
+"""
+
+
+def serve(kind: str, folder: str) -> None:
+    """Child process: serve one app on a free loopback port, print the port, run until killed."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from tether.server.run import ServerThread, bind
+
+    if kind == "bare":
+        import uvicorn
+
+        async def ping(request: Request) -> JSONResponse:
+            return JSONResponse({"ok": True})
+
+        app = Starlette(routes=[Route("/ping/{name}", ping, methods=["POST"])])
+        sock = bind("127.0.0.1", 0)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        print(sock.getsockname()[1], flush=True)
+        asyncio.run(uvicorn.Server(config).serve(sockets=[sock]))
+        return
+    from tether.monitor.costs import PriceBook
+    from tether.server.app import ServerConfig
+    from tether.store import open_store
+    from tether.workspace import load_workspace
+
+    (Path(folder) / "integrations.yaml").write_text(WORKSPACE, encoding="utf-8")
+    ws = load_workspace(Path(folder) / "integrations.yaml")
+    db = Path(folder) / "tether.db"
+    open_store(db).close()
+    server = ServerThread(ServerConfig(ws.file, ws.systems, str(db), env={"BENCH_TOKEN": TOKEN}, book=PriceBook()))
+    server.start()
+    print(server.url.rsplit(":", 1)[1], flush=True)
+    server.thread.join()
+
+
+def measure(kind: str, folder: str, pings: int, connections: int) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--serve", kind, "--folder", folder], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert child.stdout is not None
+        port = int(child.stdout.readline())
+        url = f"http://127.0.0.1:{port}"
+        request = post("/ping/zap?duration=0.2", f"127.0.0.1:{port}", {"x-tether-token": TOKEN})
+        asyncio.run(flood(url, 500, connections, lambda i: request))  # warm up
+        start = time.perf_counter()
+        statuses = asyncio.run(flood(url, pings, connections, lambda i: request))
+        elapsed = time.perf_counter() - start
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+    bad = [s for s in statuses if s != 200]
+    if bad:
+        raise SystemExit(f"{kind}: {len(bad)} pings failed (first status {bad[0]})")
+    return pings / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pings", type=int, default=5000)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--serve", choices=["tether", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.folder)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        baseline = measure("bare", folder, args.pings, args.connections)
+        ours = measure("tether", folder, args.pings, args.connections)
+        from tether.store import open_store
+        from tether.store.heartbeats import count_pings
+
+        with open_store(Path(folder) / "tether.db") as store:
+            stored = count_pings(store)
+    expected = args.pings + 500
+    print(f"pings: {args.pings} over {args.connections} keep-alive connections (after 500 to warm up)")
+    print(f"bare Starlette endpoint (baseline): {baseline:8.0f} requests/s")
+    print(f"tether serve POST /ping:            {ours:8.0f} pings/s, {stored} of {expected} stored")
+    print(f"ratio: {ours / baseline:.2f} of the baseline")
+    if stored != expected:
+        raise SystemExit("some pings were not stored")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""The advisor's API: load the lens, prices and roadmap; list questions; validate; assess.
+
+The CLI and the dashboard's wizard both drive this, so it holds no terminal or screen code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from tether.advisor.answers import (
+    AnswerProblem,
+    Answers,
+    AnswerValue,
+    applicable_only,
+    missing,
+    not_applicable_reason,
+    validate_answer,
+)
+from tether.advisor.estimate import Estimate, estimate
+from tether.advisor.lens import Lens, Question
+from tether.advisor.lint import expression_errors, lens_errors
+from tether.advisor.recommend import Recommendation, recommend
+from tether.advisor.risks import Risk, risks
+from tether.advisor.roadmap import Context, Registered, Roadmap, RoadmapRules, build_roadmap
+from tether.errors import InputError, did_you_mean
+from tether.model.prices import PriceTable
+from tether.workspace.loader import Workspace
+from tether.workspace.rules import load_rules, load_rules_located, rule_file
+
+LENS_FILE = "questionnaire.yaml"
+PRICES_FILE = "prices.yaml"
+ROADMAP_FILE = "roadmap.yaml"
+
+
+class Assessment(BaseModel):
+    """One complete run of the lens: what was answered and what follows from it."""
+
+    lens: str
+    answers: Answers
+    not_applicable: dict[str, str] = Field(default_factory=dict)
+    """Questions that did not apply, with the reason."""
+    recommendation: Recommendation
+    risks: list[Risk]
+    estimate: Estimate
+    roadmap: Roadmap
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question in asking order, and whether it applies given the answers so far."""
+
+    question: Question
+    section: str
+    not_applicable: str | None
+
+
+def load_lens(workspace_dir: Path | None = None) -> Lens:
+    """The lens (the workspace's own when it has one); InputError when it is unsafe to evaluate."""
+    lens, located, shown = load_rules_located(LENS_FILE, Lens, workspace_dir)
+    text = rule_file(LENS_FILE, workspace_dir).read_text(encoding="utf-8-sig")
+    problems = lens_errors(lens, located, shown, text)
+    if problems:
+        raise InputError(problems)
+    return lens
+
+
+def load_roadmap_rules(lens: Lens, workspace_dir: Path | None = None) -> RoadmapRules:
+    rules, located, shown = load_rules_located(ROADMAP_FILE, RoadmapRules, workspace_dir)
+    text = rule_file(ROADMAP_FILE, workspace_dir).read_text(encoding="utf-8-sig")
+    problems = expression_errors(lens, list(rules.expressions()), located, shown, text)
+    if problems:
+        raise InputError(problems)
+    return rules
+
+
+@dataclass(frozen=True)
+class Advisor:
+    lens: Lens
+    prices: PriceTable
+    roadmap_rules: RoadmapRules
+
+    @classmethod
+    def load(cls, workspace_dir: Path | None = None) -> Advisor:
+        """Load the three rules files, a workspace's own overriding the packaged ones."""
+        lens = load_lens(workspace_dir)
+        return cls(
+            lens=lens,
+            prices=load_rules(PRICES_FILE, PriceTable, workspace_dir),
+            roadmap_rules=load_roadmap_rules(lens, workspace_dir),
+        )
+
+    def questions(self, answers: Answers | None = None) -> list[QuestionView]:
+        """Every question in asking order; `not_applicable` says why one is skipped given `answers`."""
+        given = answers or {}
+        views: list[QuestionView] = []
+        asked: set[str] = set()
+        for section in self.lens.sections:
+            for question in section.questions:
+                earlier = {qid: value for qid, value in given.items() if qid in asked}
+                views.append(QuestionView(question, section.title, not_applicable_reason(self.lens, question, earlier)))
+                asked.add(question.id)
+        return views
+
+    def question(self, question_id: str) -> Question:
+        question = self.lens.question(question_id)
+        if question is None:
+            ids = [q.id for q in self.lens.questions()]
+            raise AnswerProblem(f"unknown question {question_id!r}{did_you_mean(question_id, ids)}")
+        return question
+
+    def validate(self, question_id: str, value: object) -> AnswerValue:
+        """One answer, as the engine keeps it; AnswerProblem says what is wrong."""
+        return validate_answer(self.question(question_id), value)
+
+    def assess(self, answers: Answers, context: Context | None = None) -> Assessment:
+        """Recommendation, risks, estimate and roadmap for a complete answer set."""
+        checked = {qid: self.validate(qid, value) for qid, value in answers.items()}
+        lacking = missing(self.lens, checked)
+        if lacking:
+            raise AnswerProblem("missing required answers: " + ", ".join(q.id for q in lacking))
+        kept, skipped = applicable_only(self.lens, checked)
+        recommendation = recommend(self.lens, kept)
+        patterns = recommendation.patterns
+        found = risks(self.lens, kept, [str(p) for p in patterns], skipped)
+        cost = estimate(self.lens, kept, self.prices, patterns)
+        roadmap = build_roadmap(self.roadmap_rules, self.lens, kept, patterns, found, context or Context(), cost.model)
+        return Assessment(
+            lens=self.lens.name,
+            answers=kept,
+            not_applicable=skipped,
+            recommendation=recommendation,
+            risks=found,
+            estimate=cost,
+            roadmap=roadmap,
+        )
+
+
+def context_of(workspace: Workspace | None) -> Context:
+    """The roadmap's view of a loaded workspace: its integrations and systems catalogue."""
+    if workspace is None:
+        return Context()
+    return Context(
+        integrations=[
+            Registered(name=i.name, title=i.title, pattern=str(i.pattern), lifecycle=str(i.lifecycle))
+            for i in workspace.integrations
+        ],
+        systems=workspace.systems,
+    )

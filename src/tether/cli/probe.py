@@ -1,0 +1,253 @@
+"""Monitoring commands: probe (once or --watch), ping (a heartbeat), sandbox (the loopback stack)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tether.cli.common import fail, load, open_db, print_json, print_table, user_errors
+
+if TYPE_CHECKING:
+    from tether.monitor.engine import Job
+    from tether.monitor.result import CheckResult
+    from tether.workspace import Workspace
+
+SANDBOX_PORT = 8765
+SANDBOX_KEY = "sandbox-key"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("probe")(probe)
+    app.command("ping")(ping)
+    app.command("sandbox")(sandbox)
+
+
+def _env_refs(jobs: list[Job]) -> list[str]:
+    from tether.secrets import env_names, walk_strings
+
+    names: list[str] = []
+    for job in jobs:
+        for _path, text in walk_strings(job.check.model_dump(mode="json")):
+            names.extend(n for n in env_names(text) if n not in names)
+    return names
+
+
+def sandbox_env(url: str, refs: list[str]) -> dict[str, str]:
+    """What points a workspace at the sandbox: its URL, and a stand-in for every unset variable."""
+    env = {"TETHER_SANDBOX_URL": url}
+    for name in refs:
+        if name != "TETHER_SANDBOX_URL" and not os.environ.get(name):
+            env[name] = SANDBOX_KEY
+    return env
+
+
+def _jobs(ws: Workspace, names: list[str]) -> list[Job]:
+    from tether.monitor.engine import make_jobs
+
+    with user_errors():
+        return make_jobs(ws.integrations, ws.file.defaults.interval, ws.file.defaults.timeout, names)
+    raise AssertionError("unreachable")
+
+
+def _row(result: CheckResult) -> list[Any]:
+    latency = "" if result.latency_ms is None else f"{result.latency_ms:.0f} ms"
+    return [result.integration, result.check, result.kind, str(result.state), latency, result.reason]
+
+
+def _summary(results: list[CheckResult]) -> list[list[Any]]:
+    """Each integration's state: the worst of its checks (unknown never masks down)."""
+    from tether.monitor.states import worst
+
+    grouped: dict[str, list[CheckResult]] = {}
+    for r in results:
+        grouped.setdefault(r.integration, []).append(r)
+    return [[name, str(worst(r.state for r in rows)), len(rows)] for name, rows in grouped.items()]
+
+
+def probe(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Integrations (or integration/check) to probe; all when none.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per check.")] = False,
+    watch: Annotated[bool, typer.Option("--watch", help="Keep probing on each check's interval until Ctrl-C.")] = False,
+    use_sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Start the loopback sandbox and point every check at it.")
+    ] = False,
+    scenario: Annotated[
+        str | None, typer.Option(help="Sandbox scenario: a YAML file or a bundled name (demo).", show_default=False)
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=1000, help="Checks in flight at once.")] = 50,
+) -> None:
+    """Run the checks once and show each one's health; --watch keeps them on their schedules.
+
+    Exit codes: 0 when no check is down or unknown (healthy or degraded), 1 when any check is
+    down or unknown, 2 for bad input (integrations.yaml, a scenario, an unknown name).
+    With --sandbox, TETHER_SANDBOX_URL points at an in-process sandbox and every unset ${ENV}
+    a check uses gets a stand-in value, so the bundled example runs with no keys or internet.
+    """
+    import asyncio
+    from contextlib import ExitStack
+
+    from tether.monitor.states import is_failing
+
+    ws = load(ctx)
+    jobs = _jobs(ws, names or [])
+    if not jobs:
+        fail("no checks to run; add some under `checks:` in integrations.yaml", 1)
+    env: dict[str, str] | None = None
+    with ExitStack() as stack:
+        if use_sandbox or scenario:
+            from tether.sandbox.scenario import load_scenario
+            from tether.sandbox.server import running_sandbox
+
+            with user_errors():
+                loaded = load_scenario(scenario) if scenario else None
+            box = stack.enter_context(running_sandbox(loaded))
+            env = {**os.environ, **sandbox_env(box.url, _env_refs(jobs))}
+        store = stack.enter_context(open_db(ctx, ws))
+        from tether.monitor.watch import Watcher  # rollups, incidents and alerts after each batch (issue 5)
+
+        watcher = Watcher(ws.file, ws.systems, store, env=env)
+        if watch:
+            _watch(jobs, store, env, concurrency, as_json, watcher)
+            return
+        results = asyncio.run(_once(jobs, store, env, concurrency, watcher))
+    if as_json:
+        print_json([r.to_json() for r in results])
+    else:
+        print_table(["integration", "check", "kind", "state", "latency", "reason"], [_row(r) for r in results])
+        typer.echo("")
+        print_table(["integration", "state", "checks"], _summary(results))
+    raise typer.Exit(1 if any(is_failing(r.state) for r in results) else 0)
+
+
+async def _once(
+    jobs: list[Job], store: Any, env: dict[str, str] | None, concurrency: int, watcher: Any
+) -> list[CheckResult]:
+    from tether.monitor.engine import Engine
+
+    async with Engine(jobs, store=store, env=env, concurrency=concurrency, on_batch=[watcher]) as engine:
+        results = await engine.run_once()
+    await watcher.drain()
+    return results
+
+
+def _watch(
+    jobs: list[Job], store: Any, env: dict[str, str] | None, concurrency: int, as_json: bool, watcher: Any
+) -> None:
+    import asyncio
+    import json
+
+    from tether.clock import iso
+    from tether.monitor.engine import Engine
+
+    last: dict[str, str] = {}
+
+    def show(batch: list[CheckResult]) -> None:
+        for r in batch:
+            key = f"{r.integration}/{r.check}"
+            if as_json:
+                typer.echo(json.dumps(r.to_json(), default=str))
+            elif last.get(key) != r.state:
+                typer.echo(f"{iso(r.started_at)}  {key}  {r.state}  {r.reason}")
+            last[key] = str(r.state)
+
+    async def run() -> None:
+        try:
+            async with Engine(jobs, store=store, env=env, concurrency=concurrency, on_batch=[watcher, show]) as engine:
+                await engine.watch()
+        finally:
+            await watcher.drain()
+
+    if not as_json:
+        typer.echo(f"watching {len(jobs)} checks; Ctrl-C stops (state changes are shown)", err=True)
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        # asyncio.run cancelled the engine, which committed its last batch before this point.
+        typer.echo("stopped", err=True)
+
+
+def ping(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The integration (or integration/check) whose automation ran.")],
+    failed: Annotated[bool, typer.Option("--fail", help="The run failed.")] = False,
+    duration: Annotated[
+        float | None, typer.Option(min=0, help="How long the run took, in seconds.", show_default=False)
+    ] = None,
+) -> None:
+    """Record a heartbeat for an automation that cannot be polled (Zapier, Make)."""
+    from tether.clock import now
+    from tether.store.results import Ping, record_ping
+
+    ws = load(ctx)
+    integration_name, _, check_name = name.partition("/")
+    with user_errors():
+        integration = ws.integration(integration_name)
+    beats = [c.name for c in integration.checks if c.kind == "heartbeat" and (not check_name or c.name == check_name)]
+    if not beats:
+        fail(f"error: {name} has no heartbeat check; add one (kind: heartbeat) under its `checks:`")
+    if len(beats) > 1:
+        fail(f"error: {integration.name} has several heartbeat checks; name one: {integration.name}/{beats[0]}")
+    with open_db(ctx, ws) as store:
+        record_ping(store, integration.name, beats[0], Ping(at=now(), ok=not failed, duration_s=duration))
+    typer.echo(f"recorded a {'failed' if failed else 'successful'} run for {integration.name}/{beats[0]}")
+
+
+def sandbox(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = SANDBOX_PORT,
+    scenario: Annotated[
+        str | None, typer.Option(help="A scenario YAML file or a bundled name (demo).", show_default=False)
+    ] = None,
+) -> None:
+    """Serve stand-ins of the integration stack on 127.0.0.1, with scripted faults, until Ctrl-C.
+
+    Anthropic (models, messages, count_tokens), OpenAI models, vendor status pages, the n8n
+    public API, a CRM webhook and a custom app. It prints the environment to export so
+    integrations.yaml's ${TETHER_SANDBOX_URL:-...} references point here.
+    """
+    import asyncio
+
+    from tether.sandbox.scenario import load_scenario
+    from tether.sandbox.server import Sandbox
+
+    with user_errors():
+        loaded = load_scenario(scenario) if scenario else None
+    refs: list[str] = []
+    try:
+        from tether.workspace import load_workspace
+
+        ws = load_workspace(_file(ctx))
+        refs = _env_refs(_jobs(ws, []))
+    except Exception:  # no workspace here: print the sandbox URL alone
+        refs = []
+
+    async def serve() -> None:
+        box = Sandbox(loaded, port=port)
+        try:
+            await box.start()
+        except OSError as exc:
+            fail(f"error: cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port 0")
+        typer.echo(f"tether sandbox on {box.url} (scenario: {scenario or 'default'}); Ctrl-C stops", err=True)
+        for name, value in sandbox_env(box.url, refs).items():
+            typer.echo(f"export {name}={value}")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await box.stop()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+
+
+def _file(ctx: typer.Context) -> Path | None:
+    from tether.cli.common import options
+
+    return options(ctx).file

@@ -1,0 +1,47 @@
+"""`tether serve`: heartbeats in, Prometheus metrics and JSON status out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tether.cli.common import db_path, fail, load, open_db
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default; pick another with care).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).")] = 8787,
+    probe: Annotated[bool, typer.Option("--probe", help="Also run the probe schedule in this process.")] = False,
+) -> None:
+    """Serve heartbeats (POST /ping/NAME, POST /ping/NAME/fail), GET /metrics (Prometheus) and GET /api/status."""
+    import asyncio
+    import contextlib
+
+    from tether.monitor.costs import PriceBook
+    from tether.server.app import ServerConfig
+    from tether.server.run import bind, make_server, probe_loop
+
+    ws = load(ctx)
+    path = str(db_path(ctx, ws))
+    with open_db(ctx, ws):  # migrations and the registry sync happen once, up front
+        pass
+    config = ServerConfig(ws.file, ws.systems, path, book=PriceBook.load(ws.root))
+    if probe:
+        config.background.append(probe_loop(ws.file, ws.systems, path))
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        fail(f"error: cannot listen on {host}:{port}: {exc.strerror}")
+    bound_host, bound_port = sock.getsockname()[:2]
+    typer.echo(f"tether serve on http://{bound_host}:{bound_port} (metrics at /metrics); Ctrl-C stops it", err=True)
+    server = make_server(config, sock)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(server.serve(sockets=[sock]))

@@ -1,0 +1,191 @@
+"""`tether demo`: the bundled example against the loopback sandbox, with a scripted tour of trouble.
+
+The sandbox plays the stack (Claude API, status pages, n8n, the CRM webhook, the portal) with the
+`tour` scenario: an outage, a burst of 529 overloads and a slow spell on a clock that starts
+with the demo and repeats. The demo also plays the one thing the sandbox cannot: the Zapier
+automation reporting its runs (heartbeats with token usage), whose prompt runs away for a while
+so the month's budget is overrun. Nothing leaves 127.0.0.1; everything stops on exit.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+
+from tether import clock
+from tether.checks.heartbeat import HeartbeatCheck
+from tether.model.integration import Integration
+from tether.monitor.costs import PriceBook, Usage
+from tether.monitor.maintenance import in_maintenance
+from tether.sandbox.scenario import load_scenario
+from tether.sandbox.server import Sandbox, SandboxThread
+from tether.secrets import env_names, walk_strings
+from tether.store import open_store
+from tether.store.heartbeats import PingRecord, record_pings
+from tether.workspace import Workspace
+
+TOUR = "tour"
+TOUR_SECONDS = 150.0
+"""The tour's faults repeat on this period (see sandbox/scenarios/tour.yaml)."""
+PROBE_EVERY = 5.0
+"""Every check's interval during the demo, so states move within seconds."""
+RUN_EVERY = 4.0
+"""How often the played automation runs."""
+RUNAWAY = (45.0, 105.0)
+"""When (seconds into each tour) the played automation's prompt loops and its spend runs away."""
+RUNAWAY_SHARE = Decimal("0.05")
+"""Each runaway run spends this share of the monthly budget, so the overrun shows within a minute
+whatever the day of the month."""
+STAND_IN = "sandbox-key"
+WEBHOOK_RECEIVER = "/crm/webhook"
+"""The sandbox route that accepts any JSON POST (202): where the demo's alerts are delivered."""
+
+
+def sandbox_env(ws: Workspace, url: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment that points the workspace at the sandbox: its URL, a stand-in for each unset
+    variable a check references (the sandbox accepts any key), and the sandbox's webhook receiver for
+    each unset alert channel address, so no alert leaves this machine."""
+    base = dict(os.environ if environ is None else environ)
+    env = {**base, "TETHER_SANDBOX_URL": url}
+    receiver = f"{url}{WEBHOOK_RECEIVER}"
+    for integration in ws.integrations:
+        for stand_in, part in ((STAND_IN, integration.checks), (receiver, integration.alerts)):
+            for item in part:
+                for _path, text in walk_strings(item.model_dump(mode="json")):
+                    for name in env_names(text):
+                        if name != "TETHER_SANDBOX_URL" and not base.get(name):
+                            env[name] = stand_in
+    return env
+
+
+@dataclass(frozen=True)
+class PlayedRun:
+    """One run of the played automation as its heartbeat reports it."""
+
+    integration: str
+    check: str
+    usage: Usage
+    cost: Decimal
+    runaway: bool
+
+
+class AutomationPlayer:
+    """Plays the workspace's heartbeat-reporting automations: one run each every RUN_EVERY seconds."""
+
+    def __init__(self, ws: Workspace, store_path: str, book: PriceBook, tour_clock: Sandbox) -> None:
+        self.ws = ws
+        self.store_path = store_path
+        self.book = book
+        self.tour = tour_clock
+        self.beats = [
+            (i, c) for i in ws.integrations for c in i.checks if isinstance(c, HeartbeatCheck) and i.ai is not None
+        ]
+        # The first one with a budget is the one whose prompt runs away.
+        self.runaway = next((i.name for i, _ in self.beats if i.budget is not None), None)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tether-demo-automation", daemon=True)
+
+    def run_for(self, integration: Integration, check: HeartbeatCheck, elapsed: float) -> PlayedRun:
+        volume = integration.volume
+        base = Usage(volume.input_tokens_per_run, volume.output_tokens_per_run) if volume else Usage(1500, 400)
+        model = integration.ai.model if integration.ai else None
+        unit = self.book.cost(model, base) or Decimal(0)
+        runaway = integration.name == self.runaway and RUNAWAY[0] <= elapsed < RUNAWAY[1]
+        if runaway and integration.budget is not None and unit > 0:
+            # A prompt loop re-sends the whole context many times in one run.
+            loops = max(1, int(Decimal(str(integration.budget.monthly_usd)) * RUNAWAY_SHARE / unit))
+            usage = Usage(base.input_tokens * loops, base.output_tokens * loops)
+        else:
+            usage = base
+        return PlayedRun(integration.name, check.name, usage, self.book.cost(model, usage) or Decimal(0), runaway)
+
+    def play_once(self) -> list[PlayedRun]:
+        elapsed = self.tour.elapsed()
+        runs = [self.run_for(i, c, elapsed) for i, c in self.beats]
+        now = clock.now()
+        records = [
+            PingRecord(
+                integration=r.integration,
+                check=r.check,
+                at=now,
+                ok=True,
+                duration_s=1.8,
+                input_tokens=r.usage.input_tokens,
+                output_tokens=r.usage.output_tokens,
+                cost_usd=float(r.cost),
+            )
+            for r in runs
+        ]
+        by_name = {i.name: i for i in self.ws.integrations}
+
+        def excluded(name: str, ts: float) -> bool:
+            found = by_name.get(name)
+            return found is not None and in_maintenance(self.ws.file, found, ts)
+
+        with open_store(self.store_path) as store:
+            record_pings(store, records, excluded, now)
+        return runs
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.play_once()
+            self._stop.wait(RUN_EVERY)
+
+    def start(self) -> None:
+        if self.beats:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+
+class Demo:
+    """The sandbox with the tour, the played automation and the tour's repeat, for a `with` block."""
+
+    def __init__(self, ws: Workspace, store_path: Path | str, port: int = 0, scenario: str = TOUR) -> None:
+        self.ws = ws
+        self.store_path = str(store_path)
+        self.scenario = load_scenario(scenario)
+        self.runner = SandboxThread(self.scenario, port=port)
+        self.sandbox: Sandbox | None = None
+        self.player: AutomationPlayer | None = None
+        self.env: dict[str, str] = {}
+        self._stop = threading.Event()
+        self._repeat = threading.Thread(target=self._repeat_tour, name="tether-demo-tour", daemon=True)
+
+    @property
+    def url(self) -> str:
+        assert self.sandbox is not None
+        return self.sandbox.url
+
+    def _repeat_tour(self) -> None:
+        while not self._stop.wait(TOUR_SECONDS):
+            if self.sandbox is not None:
+                self.sandbox.reset_clock()
+
+    def __enter__(self) -> Demo:
+        self.sandbox = self.runner.start()
+        self.env = sandbox_env(self.ws, self.sandbox.url)
+        try:
+            self.player = AutomationPlayer(self.ws, self.store_path, PriceBook.load(self.ws.root), self.sandbox)
+            self.player.start()
+            self._repeat.start()
+        except BaseException:
+            self.runner.stop()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._stop.set()
+        if self.player is not None:
+            self.player.stop()
+        if self._repeat.is_alive():
+            self._repeat.join(timeout=10)
+        self.runner.stop()

@@ -1,0 +1,191 @@
+"""What the documents say, gathered once: definitions, rules and the store's history.
+
+Every source is optional. A fresh workspace has definitions and rules only, and each
+document says plainly what is not measured yet. Times come from the store (never the
+clock), so the same inputs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tether.model.integration import Integration
+from tether.model.systems import SystemCatalogue
+from tether.model.troubleshooting import FailureMode, Troubleshooting
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """The latest recorded result of one check."""
+
+    state: str
+    reason: str | None
+    at: float
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """One integration's figures from the monitor; None where a figure is not measured yet."""
+
+    as_of: float
+    """The time of the latest result these figures include."""
+    state: str | None = None
+    success_rate: float | None = None
+    """0..1 over the window below."""
+    window: str | None = None
+    p95_ms: float | None = None
+    quality: float | None = None
+    """The latest eval pass rate, 0..1."""
+    cost_mtd_usd: float | None = None
+    projected_usd: float | None = None
+    checks: dict[str, CheckStatus] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    """How often one failure reason was recorded for an integration, and when last."""
+
+    reason: str
+    count: int
+    last_seen: float
+
+
+@dataclass(frozen=True)
+class ReadinessGap:
+    title: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Readiness:
+    level: str
+    as_of: float
+    score: float | None = None
+    gaps: list[ReadinessGap] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Risk:
+    level: str
+    title: str
+    improvement_plan: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class EstimateLine:
+    label: str
+    monthly_usd: float
+
+
+@dataclass(frozen=True)
+class RoadmapMonth:
+    title: str
+    items: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One saved milestone of the advisor."""
+
+    number: int
+    created_at: float
+    answers: list[Answer] = field(default_factory=list)
+    primary: str | None = None
+    complementary: list[str] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    estimate: list[EstimateLine] = field(default_factory=list)
+    roadmap: list[RoadmapMonth] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AINote:
+    """Troubleshooting notes Claude drafted for one integration (already redacted)."""
+
+    model: str
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class RunbookEntry:
+    mode: FailureMode
+    count: int = 0
+    last_seen: float | None = None
+
+
+@dataclass
+class DocumentSet:
+    """Everything the documents are rendered from. Fields other than the definitions are optional."""
+
+    workspace_name: str
+    timezone: str
+    integrations: list[Integration]
+    systems: SystemCatalogue
+    troubleshooting: Troubleshooting
+    root: Path | None = None
+    """The workspace folder, for its own rules (the questionnaire) where a source needs them."""
+    default_interval: float = 60.0
+    default_timeout: float = 10.0
+    assessment: Assessment | None = None
+    previous_assessment: Assessment | None = None
+    monitoring: dict[str, Monitoring] = field(default_factory=dict)
+    history: dict[str, list[ReasonCount]] = field(default_factory=dict)
+    """Recorded failure reasons per integration (results and incidents)."""
+    readiness: dict[str, Readiness] = field(default_factory=dict)
+    ai_notes: dict[str, AINote] = field(default_factory=dict)
+
+    def runbook(self, integration: Integration) -> list[RunbookEntry]:
+        """The failure modes that apply, most frequent in this integration's history first.
+
+        Ties go to the most recently seen; modes never seen keep the order of troubleshooting.yaml.
+        """
+        counts: dict[str, tuple[int, float]] = {}
+        for seen in self.history.get(integration.name, []):
+            mode = self.troubleshooting.for_reason(seen.reason)
+            if mode is None:
+                continue
+            count, last = counts.get(mode.id, (0, 0.0))
+            counts[mode.id] = (count + seen.count, max(last, seen.last_seen))
+        entries = [
+            RunbookEntry(mode, *counts.get(mode.id, (0, None)))
+            for mode in self.troubleshooting.failure_modes
+            if applies(mode, integration, self.systems) or mode.id in counts
+        ]
+        order = {entry.mode.id: i for i, entry in enumerate(entries)}
+        return sorted(entries, key=lambda e: (-e.count, -(e.last_seen or 0.0), order[e.mode.id]))
+
+    def unmapped_reasons(self, integration: Integration) -> list[ReasonCount]:
+        """Recorded reasons no failure mode claims: shown so the on-call person still sees them."""
+        return [r for r in self.history.get(integration.name, []) if self.troubleshooting.for_reason(r.reason) is None]
+
+
+def system_ids(integration: Integration) -> list[str]:
+    """Every system the integration uses, in the order a reader meets them."""
+    ids: list[str] = []
+    for _, name in integration.systems():
+        if name not in ids:
+            ids.append(name)
+    return ids
+
+
+def applies(mode: FailureMode, integration: Integration, systems: SystemCatalogue) -> bool:
+    target = mode.applies_to
+    if integration.pattern in target.patterns:
+        return True
+    if any(check.kind in target.check_kinds for check in integration.checks):
+        return True
+    for name in system_ids(integration):
+        system = systems.resolve(name)
+        if name in target.systems or (system is not None and system.id in target.systems):
+            return True
+        if system is not None and system.kind in target.system_kinds:
+            return True
+    return False

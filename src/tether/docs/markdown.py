@@ -1,0 +1,118 @@
+"""Markdown that passes markdownlint's default rules whatever text the user wrote.
+
+User text is escaped, prose is wrapped at 80 columns (MD013), tables that would be wider
+fall back to lists, and the final text has no trailing spaces or doubled blank lines.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Sequence
+from functools import lru_cache
+
+WIDTH = 80
+
+# Characters that would start emphasis, code, links, HTML or table cells inside a line; an
+# underscore inside a word never starts emphasis in CommonMark, so it is left alone there.
+_INLINE = re.compile(r"([\\`*\[\]<>|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# Line starts that would open a list, a heading, a quote or a setext underline.
+_BLOCK_START = re.compile(r"^([-+*#>=]|\d+[.)])")
+_CODE_SPAN = re.compile(r"(?<!\\)`[^`]*(?<!\\)`")
+"""A code span; an escaped backtick (user text shown literally) opens none."""
+_KEEP = "\x00"
+
+
+def escape(text: object) -> str:
+    """User text as inline markdown that renders literally, on one line."""
+    return _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def escape_prose(text: object) -> str:
+    """Our own rules text: escaped like user text, except that `code spans` stay code."""
+    value = " ".join(str(text).split())
+    parts = []
+    last = 0
+    for match in _CODE_SPAN.finditer(value):
+        parts.append(_INLINE.sub(r"\\\1", value[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_INLINE.sub(r"\\\1", value[last:]))
+    return "".join(parts)
+
+
+def code(text: object) -> str:
+    """Inline code, with a fence long enough for any backticks inside."""
+    value = " ".join(str(text).split())
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", value)), default=0) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{ticks}{pad}{value}{pad}{ticks}"
+
+
+@lru_cache(maxsize=65536)
+def wrap(text: str, first: str = "", indent: str | None = None, width: int = WIDTH) -> str:
+    """Wrap already-escaped inline markdown; `first` prefixes line one (a list marker), `indent` the rest.
+
+    Code spans never break, and a wrapped line that would start a block is escaped. Cached: the
+    rules' prose repeats across every runbook.
+    """
+    indent = " " * len(first) if indent is None else indent
+    protected = _CODE_SPAN.sub(lambda m: m.group(0).replace(" ", _KEEP), " ".join(text.split()))
+    lines = textwrap.wrap(
+        protected,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+    out = [lines[0]]
+    for line in lines[1:]:
+        body = line[len(indent) :]
+        if _BLOCK_START.match(body):
+            body = "\\" + body
+        out.append(indent + body)
+    return "\n".join(out).replace(_KEEP, " ")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: int = WIDTH) -> str:
+    """A compact table when every line fits in `width`, else one list item per row.
+
+    Cells are inline markdown already escaped by the caller.
+    """
+
+    def line(cells: Sequence[object]) -> str:
+        return "| " + " | ".join(str(c) if str(c) else "-" for c in cells) + " |"
+
+    lines = [line(headers), line(["---"] * len(headers)), *(line(r) for r in rows)]
+    if all(len(text) <= width for text in lines):
+        return "\n".join(lines)
+    items = []
+    for row in rows:
+        rest = "; ".join(f"{h}: {c}" for h, c in zip(headers[1:], row[1:], strict=True))
+        items.append(wrap(f"{row[0]}: {rest}", first="- "))
+    return "\n".join(items)
+
+
+def mermaid_label(text: object, limit: int = 56) -> str:
+    """A quoted Mermaid node label, short enough for an 80-column line."""
+    value = " ".join(str(text).split())
+    if len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return '"' + value.replace('"', "#quot;") + '"'
+
+
+def tidy(text: str) -> str:
+    """No trailing spaces, no doubled blank lines outside code fences, one final newline."""
+    out: list[str] = []
+    fenced = False
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if line.startswith("```"):
+            fenced = not fenced
+        if not fenced and not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"

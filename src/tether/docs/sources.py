@@ -1,0 +1,183 @@
+"""The store's parts, each read by one function into its fields of the DocumentSet.
+
+A source reads only through the store's public query functions. Where a part of the store
+has nothing recorded, its source adds nothing and the documents say "not measured yet".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from tether.docs.facts import (
+    Answer,
+    Assessment,
+    CheckStatus,
+    DocumentSet,
+    EstimateLine,
+    Monitoring,
+    ReasonCount,
+    Risk,
+    RoadmapMonth,
+)
+from tether.model.common import PATTERN_TITLES, Pattern
+from tether.monitor.states import worst
+from tether.store import Store
+from tether.store import incidents as incident_store
+from tether.store import results as result_store
+from tether.store import rollups as rollup_store
+
+PASSING = ("ok", "maintenance")
+"""Categories that are not failures: they never count toward a failure mode."""
+
+
+def monitoring(store: Store, docs: DocumentSet) -> None:
+    """Each check's latest state, and the figures rolled up over the last day, week and month."""
+    latest = result_store.latest_per_integration(store)
+    if not latest:
+        return
+    # "Now" for the windows is the newest result in the store, never the clock: same store, same bytes.
+    as_of = max(row["started_at"] for rows in latest.values() for row in rows)
+    month_start = datetime.fromtimestamp(as_of, tz=UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    windows = rollup_store.windows(store, as_of, month_start.timestamp())
+    for integration in docs.integrations:
+        rows = latest.get(integration.name, [])
+        if not rows:
+            continue
+        mine = [w for (name, _), w in windows.items() if name == integration.name]
+        week, day, mtd = (
+            _total(w.week for w in mine),
+            _total(w.day for w in mine),
+            _total(w.month_to_date for w in mine),
+        )
+        elapsed_days = max((as_of - month_start.timestamp()) / 86400, 1.0)
+        days_in_month = _days_in_month(month_start)
+        docs.monitoring[integration.name] = Monitoring(
+            as_of=max(row["started_at"] for row in rows),
+            state=str(worst(row["state"] for row in rows)),
+            success_rate=week.success_rate,
+            window="7 days",
+            p95_ms=day.p(0.95),
+            cost_mtd_usd=mtd.cost_usd if mtd.count else None,
+            projected_usd=mtd.cost_usd / elapsed_days * days_in_month if mtd.count else None,
+            checks={row["check"]: CheckStatus(row["state"], row["reason"] or None, row["started_at"]) for row in rows},
+        )
+
+
+def failure_history(store: Store, docs: DocumentSet) -> None:
+    """How often each failure reason occurred per integration, counted in episodes.
+
+    Incidents are episodes already (one per outage, however many probes failed). For an
+    integration with no incidents yet, runs of consecutive failing results of one check with
+    one category count as one episode each.
+    """
+    names = {i.name for i in docs.integrations}
+    per_integration: dict[str, dict[str, list[float]]] = {}
+    for incident in incident_store.incidents(store, limit=1_000_000):
+        covered = {*incident.affected, *([incident.integration] if incident.integration else [])}
+        for name in sorted(covered & names):
+            if incident.category and incident.category not in PASSING:
+                per_integration.setdefault(name, {}).setdefault(incident.category, []).append(incident.last_failure_at)
+    for name in sorted(names - set(per_integration)):
+        episodes = _episodes(result_store.results_for(store, name, limit=1_000_000))
+        if episodes:
+            per_integration[name] = episodes
+    for name, seen in per_integration.items():
+        docs.history[name] = sorted(
+            (ReasonCount(reason, len(times), max(times)) for reason, times in seen.items()),
+            key=lambda r: (-r.count, -r.last_seen, r.reason),
+        )
+
+
+def _episodes(results: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """Category → the last time of each episode of consecutive failures of one check."""
+    out: dict[str, list[float]] = {}
+    open_episode: dict[str, tuple[str, float]] = {}
+    for row in sorted(results, key=lambda r: (r["check"], r["started_at"], r["id"])):
+        check, category = row["check"], row["category"]
+        current = open_episode.get(check)
+        if category in PASSING:
+            open_episode.pop(check, None)
+            continue
+        if current is not None and current[0] == category:
+            out[category][-1] = row["started_at"]
+        else:
+            out.setdefault(category, []).append(row["started_at"])
+        open_episode[check] = (category, row["started_at"])
+    return out
+
+
+def _total(windows: Iterable[rollup_store.Totals]) -> rollup_store.Totals:
+    total = rollup_store.Totals()
+    for window in windows:
+        total.add_row(window.row())
+    return total
+
+
+def _days_in_month(start: datetime) -> int:
+    following = (
+        start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+    )
+    return (following - start).days
+
+
+def assessment(store: Store, docs: DocumentSet) -> None:
+    """The latest milestone of the advisor, and the one before it for "what changed"."""
+    from tether.advisor.engine import load_lens
+    from tether.advisor.explain import answer_words
+    from tether.store import assessments
+
+    latest = assessments.latest_milestone(store)
+    if latest is None:
+        return
+    lens = load_lens(docs.root)
+    order = [q.id for q in lens.questions()]
+
+    def facts(row: dict[str, Any]) -> Assessment:
+        answers = []
+        for qid in sorted(row["answers"], key=lambda k: (order.index(k) if k in order else len(order), k)):
+            question = lens.question(qid)
+            value = row["answers"][qid]
+            words = answer_words(question, value) if question else str(value)
+            answers.append(Answer(question.title if question else qid, words))
+        rec = row["recommendation"]
+        estimate = [
+            EstimateLine(
+                PATTERN_TITLES[Pattern(p["pattern"])] + (" (recommended)" if p["recommended"] else ""), p["monthly_usd"]
+            )
+            for p in row["estimate"].get("patterns", [])
+        ]
+        plan = row["roadmap"]
+        months = [
+            RoadmapMonth(
+                f"{m['label']}: {m['title']}",
+                [*m["tasks"], *(f"Must do ({a['title']}): {a['improvement_plan']}" for a in m.get("must_do", []))],
+                " ".join(
+                    [m["goal"], *(f"Merged in: {x['title']} ({x['reason']})." for x in m.get("merged", []))]
+                ).strip()
+                or None,
+            )
+            for m in plan.get("months", [])
+        ]
+        months += [RoadmapMonth(f"Skipped: {x['title']}", [], x["reason"]) for x in plan.get("skipped", [])]
+        if plan.get("checklist"):
+            months.append(RoadmapMonth("Implementation checklist", list(plan["checklist"])))
+        return Assessment(
+            number=row["number"],
+            created_at=row["created_at"],
+            answers=answers,
+            primary=rec.get("primary"),
+            complementary=list(rec.get("complementary", [])),
+            trace=[step["text"] for step in rec.get("trace", [])],
+            risks=[Risk(r["level"], r["title"], r["improvement_plan"]) for r in row["risks"]],
+            estimate=estimate,
+            roadmap=months,
+        )
+
+    docs.assessment = facts(latest)
+    previous = assessments.milestone(store, latest["number"] - 1) if latest["number"] > 1 else None
+    docs.previous_assessment = facts(previous) if previous else None
+
+
+SOURCES = [assessment, monitoring, failure_history]

@@ -1,0 +1,294 @@
+"""The probe engine: every check on its own schedule, bounded concurrency, results stored in batches.
+
+- One shared httpx.AsyncClient; at most `concurrency` probes in flight.
+- Each check runs every `interval`, the next run armed when the last one finishes (no overlap),
+  the first run jittered within its interval so a thousand checks do not fire at once.
+- A run never outlasts its timeout (always below the interval); a fault becomes a result.
+- Results are committed in batches, each batch in one transaction, then handed to every
+  `on_batch` sink (rollups and alerting hook in there). Cancelling never leaves half a batch:
+  a result enters the buffer only when its run has finished, and a flush has no await in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tether import clock
+from tether.checks.base import CheckBase
+from tether.errors import did_you_mean
+from tether.model.integration import Integration
+from tether.monitor.context import ProbeContext
+from tether.monitor.faults import Category, ProbeFault
+from tether.monitor.kinds import probe_for
+from tether.monitor.result import CheckResult, Outcome
+from tether.monitor.states import State
+from tether.secrets import redact
+from tether.store.db import Store
+from tether.store.results import Ping, last_ping, record_results
+
+log = logging.getLogger("tether.monitor")
+
+BatchSink = Callable[[list[CheckResult]], None]
+"""Called with each committed batch of results, in order (issue 5: rollups, incidents, alerts)."""
+
+USER_AGENT = "tether-probe/0.1"
+POOL_SIZE = 10
+"""Connections per httpx pool: the engine runs ceil(concurrency / POOL_SIZE) pools."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One check of one integration, with its effective interval and timeout."""
+
+    integration: Integration
+    check: CheckBase
+    interval: float
+    timeout: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.integration.name}/{self.check.name}"
+
+
+def make_jobs(
+    integrations: Sequence[Integration],
+    default_interval: float,
+    default_timeout: float,
+    names: Sequence[str] = (),
+) -> list[Job]:
+    """The jobs for the named integrations (or `integration/check`), every check when no name is given.
+
+    Raises KeyError with a "did you mean" for an unknown name.
+    """
+    jobs = []
+    for integration in integrations:
+        for check in integration.checks:
+            interval = check.interval or default_interval
+            # The loader refuses timeout >= interval; clamping keeps runs apart even if that changes.
+            timeout = min(check.timeout or default_timeout, interval * 0.9)
+            jobs.append(Job(integration, check, interval, timeout))
+    if not names:
+        return jobs
+    known = {i.name for i in integrations} | {job.key for job in jobs}
+    for name in names:
+        if name not in known:
+            raise KeyError(f"no integration or check named {name!r}{did_you_mean(name, sorted(known))}")
+    wanted = set(names)
+    return [job for job in jobs if job.integration.name in wanted or job.key in wanted]
+
+
+def first_delay(interval: float, rng: random.Random, max_jitter: float | None = None) -> float:
+    """When a check first runs after `watch` starts: uniformly within its interval (or max_jitter)."""
+    bound = interval if max_jitter is None else min(interval, max_jitter)
+    return rng.uniform(0, bound)
+
+
+class Engine:
+    """Runs jobs once (`run_once`) or on their schedules (`watch`). Use as `async with Engine(...)`."""
+
+    def __init__(
+        self,
+        jobs: Sequence[Job],
+        *,
+        store: Store | None = None,
+        on_batch: Sequence[BatchSink] = (),
+        concurrency: int = 50,
+        batch_size: int = 200,
+        flush_every: float = 1.0,
+        env: Mapping[str, str] | None = None,
+        max_jitter: float | None = None,
+        rng: random.Random | None = None,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.jobs = list(jobs)
+        self.store = store
+        self.sinks = list(on_batch)
+        self.concurrency = max(1, concurrency)
+        self.batch_size = max(1, batch_size)
+        self.flush_every = flush_every
+        self.env = env
+        self.max_jitter = max_jitter
+        self.rng = rng or random.Random()
+        self._own_client = client is None
+        self._clients: list[httpx.AsyncClient] = [client] if client is not None else []
+        self._in_flight: list[int] = [0] * len(self._clients)
+        self._semaphore = asyncio.Semaphore(self.concurrency)
+        self._buffer: list[CheckResult] = []
+        self._shared: dict[str, Any] = {}
+        self.committed = 0
+        """Results committed so far (stored and handed to every sink)."""
+
+    async def __aenter__(self) -> Engine:
+        for kind in {job.check.kind for job in self.jobs}:
+            probe_for(kind)  # import each kind's probe (and its SDK) now, not inside a timed run
+        if not self._clients:
+            # httpcore's pool does O(queued requests x connections) work on every assignment, which
+            # at 100 connections costs more CPU than the probes; small pools keep that cheap.
+            shards = math.ceil(self.concurrency / POOL_SIZE)
+            per_pool = math.ceil(self.concurrency / shards)
+            limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
+            self._clients = [
+                httpx.AsyncClient(limits=limits, headers={"user-agent": USER_AGENT}) for _ in range(shards)
+            ]
+            self._in_flight = [0] * shards
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        self.flush()
+        for resource in self._shared.values():
+            closing = getattr(resource, "close", None)
+            if callable(closing):
+                result = closing()
+                if asyncio.iscoroutine(result):
+                    await result
+        self._shared.clear()
+        if self._own_client:
+            for client in self._clients:
+                await client.aclose()
+            self._clients = []
+            self._in_flight = []
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if not self._clients:
+            raise RuntimeError("use the engine as `async with Engine(...) as engine:`")
+        return self._clients[0]
+
+    def _lease(self) -> int:
+        """The least busy pool; the semaphore keeps each within its connection limit."""
+        if not self._clients:
+            raise RuntimeError("use the engine as `async with Engine(...) as engine:`")
+        index = min(range(len(self._in_flight)), key=self._in_flight.__getitem__)
+        self._in_flight[index] += 1
+        return index
+
+    def _last_ping(self, integration: str, check: str) -> Ping | None:
+        return last_ping(self.store, integration, check) if self.store is not None else None
+
+    async def probe(self, job: Job) -> CheckResult:
+        """Run one check once; whatever happens becomes a result."""
+        async with self._semaphore:
+            index = self._lease()
+            try:
+                return await self._probe(job, self._clients[index])
+            finally:
+                if index < len(self._in_flight):
+                    self._in_flight[index] -= 1
+
+    async def _probe(self, job: Job, client: httpx.AsyncClient) -> CheckResult:
+        ctx = ProbeContext(
+            client=client,
+            integration=job.integration,
+            timeout=job.timeout,
+            env=self.env,
+            last_ping=self._last_ping,
+            shared=self._shared,
+        )
+        started_at = clock.now()
+        start = time.perf_counter()
+        try:
+            # The probes keep their own deadlines; this one is the backstop for a probe that does not.
+            async with asyncio.timeout(job.timeout * 1.1 + 0.05):
+                outcome = await probe_for(job.check.kind)(job.check, ctx)
+        except ProbeFault as fault:
+            outcome = Outcome(fault.state, fault.reason, fault.category)
+        except TimeoutError:
+            outcome = Outcome(
+                State.DOWN, f"timeout: the check did not finish within {job.timeout:g}s", Category.TIMEOUT
+            )
+        except Exception as exc:  # a probe bug must not stop the other checks
+            log.exception("probe %s failed", job.key)
+            outcome = Outcome(State.UNKNOWN, f"probe error: {type(exc).__name__}: {exc}", Category.UNEXPECTED)
+        elapsed = (time.perf_counter() - start) * 1000
+        latency = (outcome.latency_ms if outcome.latency_ms is not None else elapsed) if outcome.timed else None
+        return CheckResult(
+            integration=job.integration.name,
+            check=job.check.name,
+            kind=job.check.kind,
+            state=State(outcome.state),
+            reason=redact(outcome.reason, self.env),
+            category=str(outcome.category),
+            started_at=started_at,
+            latency_ms=latency,
+            conditions=tuple(outcome.conditions),
+            metrics=outcome.metrics,
+            tokens_in=outcome.tokens_in,
+            tokens_out=outcome.tokens_out,
+            cost_usd=outcome.cost_usd,
+            request_id=outcome.request_id,
+        )
+
+    def _collect(self, result: CheckResult) -> None:
+        self._buffer.append(result)
+        if len(self._buffer) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the buffered results as one batch, then hand it to the sinks. Never awaits."""
+        if not self._buffer:
+            return
+        batch, self._buffer = self._buffer, []
+        if self.store is not None:
+            try:
+                record_results(self.store, batch)
+            except Exception:
+                log.exception("could not store %d results; keeping them for the next flush", len(batch))
+                self._buffer = (batch + self._buffer)[-10 * self.batch_size :]
+                return
+        self.committed += len(batch)
+        for sink in self.sinks:
+            try:
+                sink(batch)
+            except Exception:
+                log.exception("a result sink failed")
+
+    async def run_once(self) -> list[CheckResult]:
+        """Run every job once, concurrently within the bound; results in job order, all committed."""
+
+        async def one(job: Job) -> CheckResult:
+            result = await self.probe(job)
+            self._collect(result)
+            return result
+
+        try:
+            return list(await asyncio.gather(*(one(job) for job in self.jobs)))
+        finally:
+            self.flush()
+
+    async def _schedule(self, job: Job) -> None:
+        await asyncio.sleep(first_delay(job.interval, self.rng, self.max_jitter))
+        while True:
+            self._collect(await self.probe(job))
+            await asyncio.sleep(job.interval)  # armed when the run finishes: runs never overlap
+
+    async def _flusher(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_every)
+            self.flush()
+
+    async def watch(self, stop: asyncio.Event | None = None) -> None:
+        """Run every job on its schedule until `stop` is set or the task is cancelled (Ctrl-C)."""
+        tasks = [asyncio.create_task(self._schedule(job), name=job.key) for job in self.jobs]
+        tasks.append(asyncio.create_task(self._flusher(), name="flusher"))
+        try:
+            if stop is None:
+                await asyncio.gather(*tasks)
+            else:
+                await stop.wait()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self.flush()

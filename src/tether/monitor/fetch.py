@@ -1,0 +1,95 @@
+"""One HTTP exchange for a probe: a deadline over the whole of it, and a body read capped at 1 MiB."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tether.monitor.faults import Category, ProbeFault, transport_fault
+from tether.monitor.states import State
+
+MAX_BODY = 1024 * 1024
+
+
+@dataclass
+class Fetched:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    latency_ms: float
+    url: str
+
+    @property
+    def is_html(self) -> bool:
+        kind = self.headers.get("content-type", "").lower()
+        head = self.body[:256].lstrip().lower()
+        return "text/html" in kind or head.startswith((b"<!doctype html", b"<html"))
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self, *, state: State = State.DOWN, what: str = "the response") -> Any:
+        """The body as JSON; HTML or bad JSON ends the probe with `state` and a clear reason."""
+        if self.is_html:
+            raise ProbeFault(state, Category.HTML, f"{what} is an HTML page where JSON was expected")
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            raise ProbeFault(state, Category.BAD_JSON, f"{what} is not valid JSON") from None
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+    params: dict[str, Any] | None = None,
+    content: bytes | None = None,
+    follow_redirects: bool = False,
+    max_body: int = MAX_BODY,
+) -> Fetched:
+    """Send one request and read its body within `timeout` seconds in all."""
+    start = time.perf_counter()
+    phase = "connect"
+    try:
+        async with asyncio.timeout(timeout):
+            # httpx's own deadlines come first, so a connect or read timeout is named as such;
+            # the overall deadline then catches a body that keeps trickling in.
+            request = client.build_request(
+                method, url, headers=headers, params=params, content=content, timeout=timeout * 0.9
+            )
+            response = await client.send(request, stream=True, follow_redirects=follow_redirects)
+            phase = "body"
+            try:
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_body:
+                        raise ProbeFault(
+                            State.DOWN, Category.TOO_LARGE, f"the body is over the {max_body // 1024} KiB cap"
+                        )
+                    chunks.append(chunk)
+            finally:
+                await response.aclose()
+    except TimeoutError:
+        if phase == "body":
+            raise ProbeFault(State.DOWN, Category.SLOW_BODY, f"slow body: still arriving after {timeout:g}s") from None
+        raise ProbeFault(State.DOWN, Category.TIMEOUT, f"timeout: no answer within {timeout:g}s") from None
+    except httpx.HTTPError as exc:
+        raise transport_fault(exc) from None
+    body = b"".join(chunks)
+    return Fetched(
+        status=response.status_code,
+        headers=response.headers,
+        body=body,
+        latency_ms=(time.perf_counter() - start) * 1000,
+        url=str(response.url),
+    )

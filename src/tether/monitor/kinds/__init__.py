@@ -1,0 +1,22 @@
+"""Probes: `tether.monitor.kinds.<kind>` holds `async def probe(check, ctx) -> Outcome` for each check kind.
+
+A kind is a pair: its model in `tether.checks.<kind>` and its probe here. Nothing else changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import Any, cast
+
+from tether.monitor.context import ProbeContext
+from tether.monitor.result import Outcome
+
+Probe = Callable[[Any, ProbeContext], Awaitable[Outcome]]
+
+
+@cache
+def probe_for(kind: str) -> Probe:
+    module = importlib.import_module(f"{__name__}.{kind}")
+    return cast(Probe, module.probe)

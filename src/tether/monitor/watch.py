@@ -1,0 +1,122 @@
+"""After each committed batch of results: rollups, retention, alerts, notifications.
+
+`Watcher` is the probe engine's `on_batch` sink (`Engine(jobs, store=store, on_batch=[watcher])`).
+The store work is one short transaction; notices are sent afterwards on the running event
+loop (async httpx), and each delivery is recorded, so a failed one is retried next time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+
+import httpx
+
+from tether import clock
+from tether.model.systems import SystemCatalogue
+from tether.model.workspace_file import WorkspaceFile
+from tether.monitor.alerts import BUDGET_CHECK, Alerting, Observation
+from tether.monitor.channels import Delivery, Notice, deliver
+from tether.monitor.costs import PriceBook
+from tether.monitor.maintenance import in_maintenance
+from tether.monitor.metrics import dashboard
+from tether.monitor.result import CheckResult
+from tether.monitor.states import is_failing
+from tether.store.db import Store
+from tether.store.incidents import record_notification
+from tether.store.retention import KEEP_PER_CHECK, keep_last
+from tether.store.rollups import fold_new
+
+log = logging.getLogger("tether.monitor")
+
+
+class Watcher:
+    def __init__(
+        self,
+        file: WorkspaceFile,
+        catalogue: SystemCatalogue,
+        store: Store,
+        *,
+        env: Mapping[str, str] | None = None,
+        client: httpx.AsyncClient | None = None,
+        keep: int = KEEP_PER_CHECK,
+        book: PriceBook | None = None,
+        budget_every: float = 300.0,
+    ) -> None:
+        self.file = file
+        self.store = store
+        self.env = env
+        self.client = client
+        self.keep = keep
+        self.book = book or PriceBook()
+        self.budget_every = budget_every
+        self.alerting = Alerting(file, catalogue)
+        self._integrations = {i.name: i for i in file.integrations}
+        self._budget_at = float("-inf")
+        self._tasks: set[asyncio.Task[list[Delivery]]] = set()
+
+    def excluded(self, integration: str, ts: float) -> bool:
+        """Inside a maintenance window: left out of uptime."""
+        found = self._integrations.get(integration)
+        return found is not None and in_maintenance(self.file, found, ts)
+
+    def __call__(self, batch: list[CheckResult]) -> None:
+        now = clock.now()
+        observations = [
+            Observation(r.integration, r.check, r.started_at, not is_failing(r.state), r.reason, r.category)
+            for r in batch
+        ]
+        with self.store.transaction() as db:
+            fold_new(db, self.excluded, now)
+            keep_last(db, "check_results", {(r.integration, r.check) for r in batch}, self.keep)
+            notices = self.alerting.evaluate(db, observations, now)
+        notices += self.check_budgets(now)
+        if notices:
+            self.dispatch(notices)
+
+    def check_budgets(self, now: float) -> list[Notice]:
+        """Budget burn as a check: projected month end over `budget.monthly_usd` fails it."""
+        if now - self._budget_at < self.budget_every:
+            return []
+        self._budget_at = now
+        observations = []
+        for row in dashboard(self.file, self.store, now, self.book):
+            if row.cost.budget_usd is None:
+                continue
+            c = row.cost
+            reason = f"projected ${c.projected_usd:.2f} this month against a budget of ${c.budget_usd:.2f}"
+            observations.append(Observation(row.name, BUDGET_CHECK, now, not c.over_budget, reason, "budget"))
+        with self.store.transaction() as db:
+            return self.alerting.evaluate(db, observations, now)
+
+    def dispatch(self, notices: Sequence[Notice]) -> None:
+        """Send on the running loop (the engine's); without one, send now."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(self.send(notices))
+            return
+        task = loop.create_task(self.send(notices))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def send(self, notices: Sequence[Notice]) -> list[Delivery]:
+        if self.client is not None:
+            deliveries = await asyncio.gather(*(deliver(self.client, n, self.env) for n in notices))
+        else:
+            async with httpx.AsyncClient(timeout=10.0) as client:
+                deliveries = await asyncio.gather(*(deliver(client, n, self.env) for n in notices))
+        now = clock.now()
+        with self.store.transaction() as db:
+            for d in deliveries:
+                record_notification(db, d.notice.incident.id, d.notice.channel_id, d.notice.event, now, d.ok, d.error)
+        for d in deliveries:
+            if not d.ok:
+                log.warning("alert to %s failed: %s", d.notice.channel_id, d.error)
+        return list(deliveries)
+
+    async def drain(self) -> None:
+        """Wait for notices still being sent (call before closing the store)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

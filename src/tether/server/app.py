@@ -1,0 +1,258 @@
+"""The Starlette app behind `tether serve`.
+
+- `POST /ping/{name}` and `POST /ping/{name}/fail`: a heartbeat from an automation (Zapier,
+  Make, n8n), for the integration's heartbeat check (`?check=` picks one when it has several).
+  The token goes in `Authorization: Bearer ...`, `X-Tether-Token` or `?token=`, and is compared
+  in constant time with the check's `token` (an `${ENV}` reference). Optional: `?duration=`
+  (seconds or 250ms/2s/...), or a JSON body with `duration`, `model` and token counts.
+- `GET /metrics`: Prometheus text format. `GET /api/status`: the dashboard rows as JSON.
+
+A bad request gets a 4xx with a JSON error and never touches the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import math
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tether import clock
+from tether.checks.heartbeat import HeartbeatCheck
+from tether.model.common import parse_duration
+from tether.model.integration import Integration
+from tether.model.systems import SystemCatalogue
+from tether.model.workspace_file import WorkspaceFile
+from tether.monitor.costs import PriceBook, Usage
+from tether.monitor.maintenance import in_maintenance
+from tether.monitor.metrics import dashboard
+from tether.secrets import MissingEnv, expand
+from tether.server import prometheus
+from tether.server.pings import PingWriter
+from tether.store import incidents as incident_store
+from tether.store.db import Store
+from tether.store.heartbeats import PingRecord
+from tether.store.retention import KEEP_PER_CHECK
+from tether.store.rollups import all_time
+
+MAX_BODY = 64 * 1024
+TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status}, status_code=status)
+
+
+@dataclass
+class ServerConfig:
+    file: WorkspaceFile
+    catalogue: SystemCatalogue
+    store_path: str
+    env: Mapping[str, str] | None = None
+    book: PriceBook = field(default_factory=PriceBook)
+    keep: int = KEEP_PER_CHECK
+    background: list[Any] = field(default_factory=list)
+    """Coroutine factories run for the app's lifetime (`--probe` puts the probe loop here)."""
+
+
+class Server:
+    """The app's state: one writer connection (the ping writer), one reader connection."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.integrations = {i.name: i for i in config.file.integrations}
+        self.writer: PingWriter | None = None
+        self.reader: Store | None = None
+        self._read_lock = asyncio.Lock()
+
+    def excluded(self, integration: str, ts: float) -> bool:
+        found = self.integrations.get(integration)
+        return found is not None and in_maintenance(self.config.file, found, ts)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        write_store = Store(self.config.store_path)
+        self.reader = Store(self.config.store_path)
+        self.writer = PingWriter(write_store, self.excluded, self.config.keep)
+        self.writer.start()
+        tasks = [asyncio.create_task(factory()) for factory in self.config.background]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.writer.stop()
+            write_store.close()
+            self.reader.close()
+
+    # -- heartbeats ------------------------------------------------------------------------
+
+    def heartbeat(self, name: str, wanted: str | None) -> tuple[Integration, HeartbeatCheck]:
+        integration = self.integrations.get(name)
+        if integration is None:
+            raise BadRequest(404, f"no integration named {name!r}")
+        beats = [c for c in integration.checks if isinstance(c, HeartbeatCheck)]
+        if wanted is not None:
+            beats = [c for c in beats if c.name == wanted]
+        if not beats:
+            which = f" named {wanted!r}" if wanted else ""
+            raise BadRequest(404, f"{name} has no heartbeat check{which}")
+        if len(beats) > 1:
+            raise BadRequest(400, f"{name} has several heartbeat checks; add ?check=NAME")
+        return integration, beats[0]
+
+    def authenticate(self, request: Request, check: HeartbeatCheck) -> None:
+        if check.token is None:
+            raise BadRequest(403, f"heartbeat check {check.name!r} has no token; set `token: ${{ENV}}` to accept pings")
+        try:
+            expected = expand(check.token, self.config.env)
+        except MissingEnv as exc:
+            raise BadRequest(503, f"the server has no value for {exc.name}; set it and restart") from None
+        given = request.headers.get("x-tether-token") or request.query_params.get("token") or ""
+        auth = request.headers.get("authorization", "")
+        if auth[:7].lower() == "bearer ":
+            given = auth[7:].strip()
+        if not given:
+            raise BadRequest(401, "a token is required (Authorization: Bearer TOKEN, X-Tether-Token or ?token=)")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise BadRequest(403, "wrong token")
+
+    async def body(self, request: Request) -> dict[str, Any]:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            raise BadRequest(413, f"the body is larger than {MAX_BODY} bytes")
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                raise BadRequest(413, f"the body is larger than {MAX_BODY} bytes")
+        if not raw.strip():
+            return {}
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest(400, "the body is not JSON") from None
+        if not isinstance(data, dict):
+            raise BadRequest(400, "the body must be a JSON object")
+        return data
+
+    def ping_record(
+        self, integration: Integration, check: HeartbeatCheck, ok: bool, data: dict[str, Any], query: Mapping[str, str]
+    ) -> PingRecord:
+        duration = data.get("duration", query.get("duration"))
+        seconds: float | None = None
+        if duration is not None:
+            try:
+                seconds = float(parse_duration(duration))
+            except (ValueError, TypeError):
+                raise BadRequest(400, f"duration {duration!r} is not a number of seconds or 250ms, 2s, 1m") from None
+            if not math.isfinite(seconds) or seconds < 0:
+                raise BadRequest(400, "duration must be a finite, non-negative number of seconds")
+        tokens: dict[str, int] = {}
+        for name in TOKEN_FIELDS:
+            value = data.get(name, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise BadRequest(400, f"{name} must be a non-negative whole number")
+            tokens[name] = value
+        model = data.get("model") or (integration.ai.model if integration.ai else None)
+        if model is not None and not isinstance(model, str):
+            raise BadRequest(400, "model must be a string")
+        usage = Usage(**tokens)
+        cost = self.config.book.cost(model, usage) if any(tokens.values()) else Decimal(0)
+        return PingRecord(
+            integration=integration.name,
+            check=check.name,
+            at=clock.now(),
+            ok=ok,
+            duration_s=seconds,
+            model=model,
+            cost_usd=float(cost or 0),
+            **tokens,
+        )
+
+    async def ping(self, request: Request) -> Response:
+        ok = not request.url.path.rstrip("/").endswith("/fail")
+        try:
+            integration, check = self.heartbeat(request.path_params["name"], request.query_params.get("check"))
+            self.authenticate(request, check)
+            record = self.ping_record(integration, check, ok, await self.body(request), request.query_params)
+        except BadRequest as exc:
+            return error(exc.status, exc.message)
+        assert self.writer is not None
+        await self.writer.submit(record)
+        return JSONResponse(
+            {"ok": True, "integration": integration.name, "check": check.name, "run_ok": ok, "at": record.at}
+        )
+
+    # -- reads -----------------------------------------------------------------------------
+
+    async def _read(self, fn: Any) -> Any:
+        async with self._read_lock:
+            return await asyncio.to_thread(fn)
+
+    async def metrics(self, request: Request) -> Response:
+        assert self.reader is not None
+        reader = self.reader
+
+        def read() -> str:
+            now = clock.now()
+            rows = dashboard(self.config.file, reader, now, self.config.book)
+            return prometheus.render(rows, all_time(reader))
+
+        return Response(await self._read(read), media_type=prometheus.CONTENT_TYPE)
+
+    async def status(self, request: Request) -> Response:
+        assert self.reader is not None
+        reader = self.reader
+
+        def read() -> dict[str, Any]:
+            now = clock.now()
+            rows = dashboard(self.config.file, reader, now, self.config.book)
+            return {
+                "generated_at": clock.iso(now),
+                "integrations": [r.to_json() for r in rows],
+                "incidents": [i.to_json() for i in incident_store.open_incidents(reader.db)],
+            }
+
+        return JSONResponse(await self._read(read))
+
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        return error(404, f"no such endpoint: {request.method} {request.url.path}")
+
+    async def not_allowed(self, request: Request, exc: Exception) -> Response:
+        return error(405, f"{request.method} is not allowed on {request.url.path}")
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    server = Server(config)
+    routes = [
+        Route("/ping/{name}", server.ping, methods=["POST"]),
+        Route("/ping/{name}/fail", server.ping, methods=["POST"]),
+        Route("/metrics", server.metrics, methods=["GET"]),
+        Route("/api/status", server.status, methods=["GET"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=server.lifespan,
+        exception_handlers={404: server.not_found, 405: server.not_allowed},
+    )
+    app.state.server = server
+    return app

@@ -1,0 +1,95 @@
+"""Start `tether serve`: uvicorn on 127.0.0.1 by default, optionally with the probe loop inside."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable, Mapping
+
+import uvicorn
+
+from tether.model.systems import SystemCatalogue
+from tether.model.workspace_file import WorkspaceFile
+from tether.server.app import ServerConfig, create_app
+from tether.store.db import Store
+
+
+def probe_loop(
+    file: WorkspaceFile, catalogue: SystemCatalogue, store_path: str, env: Mapping[str, str] | None = None
+) -> Callable[[], Awaitable[None]]:
+    """The probe schedule as a background task: the engine, with rollups and alerts as its sink."""
+
+    async def run() -> None:
+        from tether.monitor.engine import Engine, make_jobs
+        from tether.monitor.watch import Watcher
+
+        store = Store(store_path)
+        watcher = Watcher(file, catalogue, store, env=env)
+        jobs = make_jobs(file.integrations, file.defaults.interval, file.defaults.timeout)
+        try:
+            async with Engine(jobs, store=store, on_batch=[watcher], env=env) as engine:
+                await engine.watch()
+        finally:
+            await watcher.drain()
+            store.close()
+
+    return run
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 picks a free one (read it back with getsockname)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def make_server(config: ServerConfig, sock: socket.socket, log_level: str = "warning") -> uvicorn.Server:
+    app = create_app(config)
+    host, port = sock.getsockname()[:2]
+    uv = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on")
+    return uvicorn.Server(uv)
+
+
+class ServerThread:
+    """`tether serve`'s app on its own event loop in a daemon thread (tests and benchmarks)."""
+
+    def __init__(self, config: ServerConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.sock = bind(host, port)
+        self.server = make_server(config, self.sock)
+        self.thread = threading.Thread(target=self._run, name="tether-serve", daemon=True)
+        self.error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.sock.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self.server.serve(sockets=[self.sock]))
+        except BaseException as exc:  # surfaced by start()/stop()
+            self.error = exc
+
+    def start(self, timeout: float = 30.0) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if self.error is not None or not self.thread.is_alive():
+                raise RuntimeError(f"tether serve did not start: {self.error!r}")
+            if time.monotonic() > deadline:
+                raise TimeoutError("tether serve did not start in time")
+            time.sleep(0.01)
+        return self.url
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        self.sock.close()
+        if self.error is not None:
+            raise self.error

@@ -1,0 +1,97 @@
+"""Heartbeat pings in bulk: what `tether serve` writes, many pings to one transaction.
+
+The pings themselves live in results.py's `heartbeat_pings` (the heartbeat probe reads the
+latest); this module adds what a ping may report about its run (tokens, cost) and the group
+commit: a batch of pings, their usage and their rollups land in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from tether.store.db import Store
+from tether.store.retention import keep_last
+from tether.store.rollups import Excluded, fold_new
+
+
+def _create(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE heartbeat_usage (
+            ping_id INTEGER PRIMARY KEY,
+            model TEXT,
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+            cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0
+        )
+        """
+    )
+
+
+MIGRATIONS = [("3003_heartbeat_usage", _create)]
+
+
+@dataclass(frozen=True)
+class PingRecord:
+    """One ping as `tether serve` received it."""
+
+    integration: str
+    check: str
+    at: float
+    ok: bool
+    duration_s: float | None = None
+    model: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost_usd: float = 0.0
+
+    @property
+    def has_usage(self) -> bool:
+        return bool(self.input_tokens or self.output_tokens or self.cache_read_tokens or self.cache_write_tokens)
+
+
+def record_pings(
+    store: Store, pings: Sequence[PingRecord], excluded: Excluded, now: float, keep: int | None = None
+) -> None:
+    """Store a batch of pings and fold them into the rollups, in one transaction."""
+    if not pings:
+        return
+    with store.transaction() as db:
+        cursor = db.conn.cursor()
+        for ping in pings:
+            cursor.execute(
+                "INSERT INTO heartbeat_pings (integration, check_name, at, ok, duration_s) VALUES (?, ?, ?, ?, ?)",
+                (ping.integration, ping.check, ping.at, int(ping.ok), ping.duration_s),
+            )
+            if ping.has_usage or ping.cost_usd:
+                cursor.execute(
+                    "INSERT INTO heartbeat_usage (ping_id, model, input_tokens, output_tokens, cache_read_tokens, "
+                    "cache_write_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        cursor.lastrowid,
+                        ping.model,
+                        ping.input_tokens,
+                        ping.output_tokens,
+                        ping.cache_read_tokens,
+                        ping.cache_write_tokens,
+                        ping.cost_usd,
+                    ),
+                )
+        fold_new(db, excluded, now)
+        if keep is not None:
+            keep_last(db, "heartbeat_pings", {(p.integration, p.check) for p in pings}, keep)
+
+
+def count_pings(store: Store, integration: str | None = None) -> int:
+    if integration is None:
+        return int(store.conn.execute("SELECT count(*) FROM heartbeat_pings").fetchone()[0])
+    return int(
+        store.conn.execute("SELECT count(*) FROM heartbeat_pings WHERE integration = ?", [integration]).fetchone()[0]
+    )

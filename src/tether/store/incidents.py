@@ -1,0 +1,266 @@
+"""Incidents, each check's alert state, and the notifications sent for each incident.
+
+An incident is keyed by what it is about: `check:<integration>/<check>`, `vendor:<system>`
+(one incident for every integration a vendor outage touches) or `budget:<integration>`.
+A partial unique index keeps at most one open incident per key, even with two writers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from tether.store.db import Store
+
+
+def _create(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL,
+            cause TEXT NOT NULL,
+            integration TEXT,
+            check_name TEXT,
+            vendor TEXT,
+            reason TEXT NOT NULL,
+            category TEXT NOT NULL DEFAULT '',
+            affected TEXT NOT NULL DEFAULT '[]',
+            opened_at REAL NOT NULL,
+            last_failure_at REAL NOT NULL,
+            acknowledged_at REAL,
+            acknowledged_by TEXT,
+            resolved_at REAL
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX incidents_one_open_per_key ON incidents (key) WHERE resolved_at IS NULL")
+    db.execute("CREATE INDEX incidents_by_time ON incidents (opened_at)")
+    db.execute(
+        """
+        CREATE TABLE alert_states (
+            integration TEXT NOT NULL,
+            check_name TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            successes INTEGER NOT NULL DEFAULT 0,
+            last_ok INTEGER,
+            last_at REAL,
+            last_reason TEXT,
+            PRIMARY KEY (integration, check_name)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE incident_notifications (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            incident_id INTEGER NOT NULL REFERENCES incidents (id),
+            channel TEXT NOT NULL,
+            event TEXT NOT NULL,
+            sent_at REAL NOT NULL,
+            ok INTEGER NOT NULL,
+            error TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX incident_notifications_by_incident ON incident_notifications (incident_id, channel)")
+
+
+MIGRATIONS = [("3001_incidents", _create)]
+
+
+@dataclass
+class AlertState:
+    """Runs in a row that failed or succeeded, for one check."""
+
+    integration: str
+    check: str
+    failures: int = 0
+    successes: int = 0
+    last_ok: bool | None = None
+    last_at: float | None = None
+    last_reason: str | None = None
+
+
+@dataclass
+class Incident:
+    id: int
+    key: str
+    cause: str
+    """`check`, `vendor` or `budget`."""
+    integration: str | None
+    check: str | None
+    vendor: str | None
+    reason: str
+    category: str
+    opened_at: float
+    last_failure_at: float
+    acknowledged_at: float | None = None
+    acknowledged_by: str | None = None
+    resolved_at: float | None = None
+    affected: list[str] = field(default_factory=list)
+    """Every integration this incident covers (for a vendor: each dependant that failed)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "cause": self.cause,
+            "integration": self.integration,
+            "check": self.check,
+            "vendor": self.vendor,
+            "reason": self.reason,
+            "category": self.category,
+            "affected": self.affected,
+            "opened_at": self.opened_at,
+            "acknowledged_at": self.acknowledged_at,
+            "acknowledged_by": self.acknowledged_by,
+            "resolved_at": self.resolved_at,
+        }
+
+
+def _incident(row: dict[str, Any]) -> Incident:
+    return Incident(
+        id=row["id"],
+        key=row["key"],
+        cause=row["cause"],
+        integration=row["integration"],
+        check=row["check_name"],
+        vendor=row["vendor"],
+        reason=row["reason"],
+        category=row["category"],
+        opened_at=row["opened_at"],
+        last_failure_at=row["last_failure_at"],
+        acknowledged_at=row["acknowledged_at"],
+        acknowledged_by=row["acknowledged_by"],
+        resolved_at=row["resolved_at"],
+        affected=json.loads(row["affected"]),
+    )
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, list(params))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def alert_states(db: sqlite_utils.Database) -> dict[tuple[str, str], AlertState]:
+    """Every check's alert state (one row per check: small, read whole)."""
+    return {
+        (r["integration"], r["check_name"]): AlertState(
+            r["integration"],
+            r["check_name"],
+            r["failures"],
+            r["successes"],
+            None if r["last_ok"] is None else bool(r["last_ok"]),
+            r["last_at"],
+            r["last_reason"],
+        )
+        for r in _rows(db, "SELECT * FROM alert_states")
+    }
+
+
+def save_alert_states(db: sqlite_utils.Database, states: Iterable[AlertState]) -> None:
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO alert_states (integration, check_name, failures, successes, last_ok, last_at, "
+        "last_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(s.integration, s.check, s.failures, s.successes, s.last_ok, s.last_at, s.last_reason) for s in states],
+    )
+
+
+def open_incidents(db: sqlite_utils.Database) -> list[Incident]:
+    return [_incident(r) for r in _rows(db, "SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at")]
+
+
+def open_incident(
+    db: sqlite_utils.Database,
+    key: str,
+    cause: str,
+    reason: str,
+    at: float,
+    *,
+    integration: str | None = None,
+    check: str | None = None,
+    vendor: str | None = None,
+    category: str = "",
+    affected: Sequence[str] = (),
+) -> Incident:
+    """Open an incident for `key`, or return the one already open."""
+    existing = _rows(db, "SELECT * FROM incidents WHERE key = ? AND resolved_at IS NULL", [key])
+    if existing:
+        return _incident(existing[0])
+    cursor = db.execute(
+        "INSERT INTO incidents (key, cause, integration, check_name, vendor, reason, category, affected, opened_at, "
+        "last_failure_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [key, cause, integration, check, vendor, reason, category, json.dumps(sorted(set(affected))), at, at],
+    )
+    return _incident(_rows(db, "SELECT * FROM incidents WHERE id = ?", [cursor.lastrowid])[0])
+
+
+def touch_incident(db: sqlite_utils.Database, incident: Incident, at: float, reason: str | None = None) -> None:
+    """A further failure: remember when, and the latest reason."""
+    incident.last_failure_at = at
+    if reason:
+        incident.reason = reason
+    db.execute(
+        "UPDATE incidents SET last_failure_at = ?, reason = ?, affected = ? WHERE id = ?",
+        [at, incident.reason, json.dumps(sorted(set(incident.affected))), incident.id],
+    )
+
+
+def resolve_incident(db: sqlite_utils.Database, incident: Incident, at: float) -> None:
+    incident.resolved_at = at
+    db.execute("UPDATE incidents SET resolved_at = ? WHERE id = ?", [at, incident.id])
+
+
+def acknowledge(store: Store, incident_id: int, at: float, by: str | None = None) -> Incident:
+    """Mark an incident acknowledged (reminders stop); KeyError when there is no such incident."""
+    with store.transaction() as db:
+        rows = _rows(db, "SELECT * FROM incidents WHERE id = ?", [incident_id])
+        if not rows:
+            raise KeyError(f"no incident #{incident_id}; `tether incidents` lists them")
+        incident = _incident(rows[0])
+        if incident.acknowledged_at is None:
+            db.execute(
+                "UPDATE incidents SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ?", [at, by, incident_id]
+            )
+            incident.acknowledged_at, incident.acknowledged_by = at, by
+    return incident
+
+
+def incidents(store: Store, limit: int = 100, include_resolved: bool = True) -> list[Incident]:
+    """Newest first."""
+    where = "" if include_resolved else "WHERE resolved_at IS NULL"
+    sql = f"SELECT * FROM incidents {where} ORDER BY opened_at DESC, id DESC LIMIT ?"
+    return [_incident(r) for r in _rows(store.db, sql, [limit])]
+
+
+def record_notification(
+    db: sqlite_utils.Database, incident_id: int, channel: str, event: str, at: float, ok: bool, error: str | None
+) -> None:
+    db.execute(
+        "INSERT INTO incident_notifications (incident_id, channel, event, sent_at, ok, error) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [incident_id, channel, event, at, int(ok), error],
+    )
+
+
+def last_sent(db: sqlite_utils.Database, incident_ids: Sequence[int]) -> dict[tuple[int, str], float]:
+    """When each channel was last successfully told about each incident."""
+    if not incident_ids:
+        return {}
+    marks = ", ".join("?" for _ in incident_ids)
+    rows = _rows(
+        db,
+        f"SELECT incident_id, channel, MAX(sent_at) AS at FROM incident_notifications WHERE ok = 1 "
+        f"AND incident_id IN ({marks}) GROUP BY incident_id, channel",
+        incident_ids,
+    )
+    return {(r["incident_id"], r["channel"]): r["at"] for r in rows}
+
+
+def notifications(store: Store, incident_id: int) -> list[dict[str, Any]]:
+    return _rows(store.db, "SELECT * FROM incident_notifications WHERE incident_id = ? ORDER BY id", [incident_id])

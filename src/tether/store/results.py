@@ -1,0 +1,220 @@
+"""Check results and heartbeat pings: every run recorded, plus each check's latest state.
+
+A batch of results is one transaction: the rows and the latest-state updates land together or
+not at all, so a reader (the dashboard, `tether serve`) never sees half a batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from tether.store.db import Store
+
+if TYPE_CHECKING:
+    from tether.monitor.result import CheckResult
+
+
+def _create_results(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE check_results (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            integration TEXT NOT NULL,
+            check_name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            category TEXT NOT NULL,
+            latency_ms REAL,
+            conditions TEXT NOT NULL DEFAULT '[]',
+            metrics TEXT NOT NULL DEFAULT '{}',
+            tokens_in INTEGER,
+            tokens_out INTEGER,
+            cost_usd REAL,
+            request_id TEXT,
+            started_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX check_results_by_check ON check_results (integration, check_name, started_at)")
+    db.execute("CREATE INDEX check_results_by_time ON check_results (started_at)")
+    db.execute(
+        """
+        CREATE TABLE check_latest (
+            integration TEXT NOT NULL,
+            check_name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            category TEXT NOT NULL,
+            latency_ms REAL,
+            result_id INTEGER NOT NULL,
+            started_at REAL NOT NULL,
+            since REAL NOT NULL,
+            streak INTEGER NOT NULL,
+            PRIMARY KEY (integration, check_name)
+        )
+        """
+    )
+
+
+def _create_pings(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE heartbeat_pings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            integration TEXT NOT NULL,
+            check_name TEXT NOT NULL,
+            at REAL NOT NULL,
+            ok INTEGER NOT NULL,
+            duration_s REAL
+        )
+        """
+    )
+    db.execute("CREATE INDEX heartbeat_pings_by_check ON heartbeat_pings (integration, check_name, at)")
+
+
+MIGRATIONS = [("2001_check_results", _create_results), ("2002_heartbeat_pings", _create_pings)]
+
+_INSERT = """
+INSERT INTO check_results (integration, check_name, kind, state, reason, category, latency_ms, conditions,
+    metrics, tokens_in, tokens_out, cost_usd, request_id, started_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+# `since` keeps the time the state last changed; `streak` counts runs in a row in this state.
+_UPSERT_LATEST = """
+INSERT INTO check_latest (integration, check_name, kind, state, reason, category, latency_ms, result_id,
+    started_at, since, streak)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+ON CONFLICT (integration, check_name) DO UPDATE SET
+    since = CASE WHEN check_latest.state = excluded.state THEN check_latest.since ELSE excluded.started_at END,
+    streak = CASE WHEN check_latest.state = excluded.state THEN check_latest.streak + 1 ELSE 1 END,
+    kind = excluded.kind, state = excluded.state, reason = excluded.reason, category = excluded.category,
+    latency_ms = excluded.latency_ms, result_id = excluded.result_id, started_at = excluded.started_at
+WHERE excluded.started_at >= check_latest.started_at
+"""
+
+
+def record_results(store: Store, results: Sequence[CheckResult]) -> list[int]:
+    """Insert a batch of results and update each check's latest state, in one transaction."""
+    ids: list[int] = []
+    if not results:
+        return ids
+    with store.transaction():
+        cursor = store.conn.cursor()
+        for r in results:
+            cursor.execute(
+                _INSERT,
+                (
+                    r.integration,
+                    r.check,
+                    r.kind,
+                    str(r.state),
+                    r.reason,
+                    r.category,
+                    r.latency_ms,
+                    json.dumps([c.to_json() for c in r.conditions]),
+                    json.dumps(r.metrics, default=str),
+                    r.tokens_in,
+                    r.tokens_out,
+                    r.cost_usd,
+                    r.request_id,
+                    r.started_at,
+                ),
+            )
+            row_id = int(cursor.lastrowid or 0)
+            ids.append(row_id)
+            cursor.execute(
+                _UPSERT_LATEST,
+                (
+                    r.integration,
+                    r.check,
+                    r.kind,
+                    str(r.state),
+                    r.reason,
+                    r.category,
+                    r.latency_ms,
+                    row_id,
+                    r.started_at,
+                    r.started_at,
+                ),
+            )
+    return ids
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["check"] = out.pop("check_name")
+    for key in ("conditions", "metrics"):
+        if key in out and isinstance(out[key], str):
+            out[key] = json.loads(out[key])
+    return out
+
+
+def latest_per_check(store: Store, integration: str | None = None) -> list[dict[str, Any]]:
+    """Each check's latest state (with since and streak), ordered by integration and check."""
+    where, args = ("integration = ?", [integration]) if integration else (None, [])
+    rows = store.db.table("check_latest").rows_where(where, args, order_by="integration, check_name")
+    return [_decode(row) for row in rows]
+
+
+def latest_per_integration(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """The latest state of every check, grouped by integration (monitor.states.worst rolls them up)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in latest_per_check(store):
+        grouped.setdefault(row["integration"], []).append(row)
+    return grouped
+
+
+def results_for(
+    store: Store, integration: str, check: str | None = None, since: float | None = None, limit: int = 1000
+) -> list[dict[str, Any]]:
+    """Recorded results, newest first."""
+    clauses: list[str] = ["integration = ?"]
+    args: list[Any] = [integration]
+    if check is not None:
+        clauses.append("check_name = ?")
+        args.append(check)
+    if since is not None:
+        clauses.append("started_at >= ?")
+        args.append(since)
+    sql = f"SELECT * FROM check_results WHERE {' AND '.join(clauses)} ORDER BY started_at DESC, id DESC LIMIT ?"
+    cursor = store.conn.execute(sql, [*args, limit])
+    names = [d[0] for d in cursor.description]
+    return [_decode(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def count_results(store: Store) -> int:
+    return int(store.conn.execute("SELECT count(*) FROM check_results").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class Ping:
+    """A heartbeat from an automation: when, whether its run went well, how long it took."""
+
+    at: float
+    ok: bool
+    duration_s: float | None = None
+
+
+def record_ping(store: Store, integration: str, check: str, ping: Ping) -> None:
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO heartbeat_pings (integration, check_name, at, ok, duration_s) VALUES (?, ?, ?, ?, ?)",
+            (integration, check, ping.at, int(ping.ok), ping.duration_s),
+        )
+
+
+def last_ping(store: Store, integration: str, check: str) -> Ping | None:
+    row = store.conn.execute(
+        "SELECT at, ok, duration_s FROM heartbeat_pings WHERE integration = ? AND check_name = ? "
+        "ORDER BY at DESC, id DESC LIMIT 1",
+        (integration, check),
+    ).fetchone()
+    return None if row is None else Ping(at=row[0], ok=bool(row[1]), duration_s=row[2])

@@ -1,0 +1,225 @@
+"""The tether app: the live dashboard and the screens it opens, over the headless core.
+
+The dashboard's data is loaded in a thread worker and the next load is armed only when the last
+one has finished (so a slow store never piles up loads); each load costs a fixed number of
+queries however many integrations there are. Probing, when this process does it, runs in a
+worker thread of its own and writes through its own connection; the dashboard sees its results
+exactly as it sees another process's (`tether probe --watch`, `tether serve --probe`): by
+reading the store (SQLite in WAL mode) on the refresh timer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from tether import clock
+from tether.monitor.costs import PriceBook
+from tether.tui.data import Clock, Overview, StoreAccess, overview
+from tether.tui.screens.dashboard import DashboardScreen
+from tether.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tether.tui.probing import Prober
+
+THEMES = ("textual-dark", "textual-light")
+
+
+@dataclass
+class Settings:
+    """Everything the app needs, decided by the command line; screens never read files or the environment."""
+
+    workspace: Workspace
+    store_path: str
+    clock: Clock = clock.now
+    """The time the screens show and query with; tests fix it."""
+    env: Mapping[str, str] | None = None
+    """What `${ENV}` references expand to when this process probes (None: the process environment)."""
+    probe: bool = False
+    """Run the probe schedule in this process."""
+    probe_interval: float | None = None
+    """Override every check's interval (the demo probes every few seconds)."""
+    max_jitter: float | None = None
+    budget_every: float = 300.0
+    refresh_every: float = 2.0
+    """Seconds between dashboard loads, counted from the end of the last one (longer when loads are slow)."""
+    docs_out: Path = field(default_factory=Path)
+    """Where `generate docs` writes (default: reports/ beside integrations.yaml)."""
+    detail_span: str = "24h"
+    """The span a detail screen's charts open on (1h, 24h, 7d or 30d)."""
+    user: str = ""
+    """Recorded as who acknowledged an incident."""
+    theme: str = THEMES[0]
+    title: str = ""
+    on_first_paint: Callable[[TetherApp], None] | None = None
+    """Called once, after the first dashboard with data has been painted (the startup benchmark)."""
+
+    def __post_init__(self) -> None:
+        if self.docs_out == Path():
+            self.docs_out = self.workspace.root / "reports"
+        if not self.title:
+            self.title = self.workspace.file.workspace.name
+
+    @property
+    def zone(self) -> str:
+        return self.workspace.file.workspace.timezone
+
+
+class TetherApp(App[None]):
+    CSS_PATH = "tether.tcss"
+    TITLE = "tether"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("t", "toggle_theme", "Theme"),
+    ]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.access = StoreAccess(settings.store_path)
+        self.book = PriceBook.load(settings.workspace.root)
+        self.overview: Overview | None = None
+        self.prober: Prober | None = None
+        self.apply_times: list[float] = []
+        """Main-thread seconds spent applying each load to the screen (the refresh benchmark reads it)."""
+        self._timer: Timer | None = None
+        self._painted = False
+
+    def now(self) -> float:
+        return self.settings.clock()
+
+    def on_mount(self) -> None:
+        self.theme = self.settings.theme
+        self.refresh_overview()
+        if self.settings.probe:
+            from tether.tui.probing import Prober
+
+            s = self.settings
+            self.prober = Prober(
+                s.workspace,
+                s.store_path,
+                s.env,
+                interval=s.probe_interval,
+                max_jitter=s.max_jitter,
+                budget_every=s.budget_every,
+            )
+            self.run_worker(self.prober.run, thread=True, group="prober", exit_on_error=False)
+
+    async def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self.prober is not None:
+            # Quitting stops the schedule; its last batch is committed before the thread ends.
+            self.prober.stop()
+            await asyncio.to_thread(self.prober.join, 30)
+        self.access.close()
+
+    # -- the refresh loop ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    def refresh_overview(self) -> Overview:
+        started = time.perf_counter()
+        with self.access.use() as store:
+            loaded = overview(self.settings.workspace, store, self.now(), self.book)
+        return replace(loaded, elapsed=time.perf_counter() - started)
+
+    def refresh_now(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.refresh_overview()
+
+    def _arm(self, elapsed: float) -> None:
+        # Armed when the last load has finished; a slow store waits longer, so loads never pile up.
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(max(self.settings.refresh_every, 5 * elapsed), self.refresh_overview)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        group = event.worker.group
+        if group == "prober" and event.state == WorkerState.ERROR:
+            self.notify(f"probing stopped: {event.worker.error}", severity="error", timeout=30)
+        if group != "overview":
+            return
+        if event.state == WorkerState.ERROR:
+            self.notify(f"could not read the store: {event.worker.error}", severity="error")
+            self._arm(1.0)
+        elif event.state == WorkerState.SUCCESS:
+            result = event.worker.result
+            assert isinstance(result, Overview)
+            self.overview = result
+            for screen in self.screen_stack:
+                if isinstance(screen, DashboardScreen):
+                    screen.show(result)
+            self._arm(result.elapsed)
+            if not self._painted:
+                self._painted = True
+                if self.settings.on_first_paint is not None:
+                    callback = self.settings.on_first_paint
+                    self.call_after_refresh(lambda: callback(self))
+
+    def note_apply(self, seconds: float) -> None:
+        self.apply_times.append(seconds)
+        del self.apply_times[:-1000]
+
+    # -- navigation (each screen is imported when first opened: the dashboard paints sooner) ---
+
+    def open_detail(self, name: str) -> None:
+        from tether.tui.screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(name, self.settings.detail_span))
+
+    def open_wizard(self) -> None:
+        from tether.tui.screens.wizard import WizardScreen
+
+        self.push_screen(WizardScreen())
+
+    def open_registry(self) -> None:
+        from tether.tui.screens.registry import RegistryScreen
+
+        self.push_screen(RegistryScreen())
+
+    def get_default_screen(self) -> Screen[Any]:
+        return DashboardScreen()
+
+    def open_dashboard(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from tether.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Dashboard", "Every integration's health, live", self.open_dashboard)
+        yield SystemCommand(
+            "Advisor wizard", "Answer the questionnaire; get a recommendation and roadmap", self.open_wizard
+        )
+        yield SystemCommand(
+            "Registry and readiness", "Each integration's readiness checks and fixes", self.open_registry
+        )
+        yield SystemCommand("Help", "States, marks and every key", self.action_help)
+        yield SystemCommand(
+            "Toggle light and dark theme", "Switch between textual-dark and textual-light", self.action_toggle_theme
+        )
+        yield SystemCommand("Refresh now", "Read the store again", self.refresh_now)
+        palette = getattr(screen, "palette", None)
+        if callable(palette):
+            yield from palette()

@@ -1,0 +1,259 @@
+"""What the screens show, read from the headless core in worker threads (no textual here).
+
+Each function costs a fixed number of store queries however many integrations there are: the
+dashboard's figures come from `monitor.metrics.dashboard` (five queries), readiness from one
+more, and a detail screen's history from the rollups (`series`), never raw results.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from tether.model.integration import Integration
+from tether.monitor.costs import PriceBook
+from tether.monitor.metrics import IntegrationFigures, dashboard
+from tether.monitor.states import State
+from tether.store import Store, open_store
+from tether.store.incidents import Incident, incidents
+from tether.store.results import latest_per_check, results_for
+from tether.store.rollups import series
+from tether.tui import format as fmt
+from tether.tui import readiness
+from tether.workspace import Workspace
+
+Clock = Callable[[], float]
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("state", "State"),
+    ("name", "Integration"),
+    ("pattern", "Pattern"),
+    ("owner", "Owner"),
+    ("uptime", "Uptime 24h"),
+    ("success", "Success"),
+    ("p95", "p95"),
+    ("cost", "Cost this month"),
+    ("quality", "Quality"),
+    ("readiness", "Readiness"),
+)
+"""The dashboard's columns, in order: (key, heading)."""
+
+
+class StoreAccess:
+    """The app's own connection to the store, used by one worker thread at a time.
+
+    Probing writes through other connections (another process, or the in-process prober's own),
+    and WAL lets this one read meanwhile.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def use(self) -> Iterator[Store]:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.path)
+            yield self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One dashboard row: the figures, the text of each cell, and what each column sorts by."""
+
+    name: str
+    title: str
+    figures: IntegrationFigures
+    owner: str
+    readiness: str | None
+    cells: tuple[Text, ...]
+    keys: tuple[Any, ...]
+    search: str
+    """Lower-cased text that filtering matches against."""
+    signature: str
+    """The cells' text and styles in one string, made in the worker: the UI thread compares rows by it."""
+
+    @property
+    def state(self) -> State:
+        return self.figures.state
+
+    def sort_key(self, column: str) -> Any:
+        return self.keys[[key for key, _ in COLUMNS].index(column)]
+
+
+def _none_last(value: float | None, worst_high: bool = False) -> tuple[int, float]:
+    """Sort key: missing figures after measured ones."""
+    if value is None:
+        return (1, 0.0)
+    return (0, -value if worst_high else value)
+
+
+def make_row(figures: IntegrationFigures, integration: Integration, level: str | None) -> Row:
+    cost = figures.cost
+    spent = cost.month_to_date_usd
+    owner = fmt.owner_text(integration.owner)
+    uptime, success, p95 = figures.day.uptime, figures.day.success_rate, figures.day.p(0.95)
+    incident = " ⚑" if figures.incident is not None else ""
+    # Every cell is Text, never a str: the table would parse a str as console markup on the UI thread.
+    cells: tuple[Text, ...] = (
+        fmt.state_text(figures.state),
+        Text(figures.name + incident),
+        Text(figures.pattern),
+        Text(owner),
+        Text(fmt.percent(uptime)),
+        Text(fmt.percent(success)),
+        Text(fmt.millis(p95)),
+        fmt.budget_bar(spent, cost.budget_usd, cost.over_budget),
+        fmt.quality_text(figures.quality),
+        fmt.readiness_text(level),
+    )
+    share = float(spent / cost.budget_usd) if cost.budget_usd else (float(spent) if spent else 0.0)
+    keys = (
+        -fmt.state_rank(figures.state),  # ascending sort puts the worst first
+        figures.name,
+        figures.pattern,
+        owner,
+        _none_last(uptime),
+        _none_last(success),
+        _none_last(p95, worst_high=True),
+        (0 if cost.over_budget else 1, -share),
+        _none_last(figures.quality),
+        (level is None, level or ""),
+    )
+    search = " ".join(
+        (figures.name, figures.title, figures.pattern, integration.owner or "", str(figures.state))
+    ).lower()
+    # Each cell's style follows from its text, except the bar's colour: add what decides that.
+    signature = "\x1f".join([*(cell.plain for cell in cells), str(cost.over_budget), str(share >= 0.8)])
+    return Row(figures.name, figures.title, figures, owner, level, cells, keys, search, signature)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the dashboard shows at one moment."""
+
+    rows: list[Row]
+    now: float
+    counts: dict[State, int]
+    spent: Decimal
+    budget: Decimal
+    elapsed: float = 0.0
+    """Seconds the load took in its worker (the next refresh waits in proportion)."""
+
+
+def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overview:
+    """Every integration's row: monitor.metrics.dashboard's queries plus one for readiness."""
+    figures = dashboard(ws.file, store, now, book)
+    levels = readiness.levels(store)
+    by_name = {i.name: i for i in ws.integrations}
+    rows = [make_row(f, by_name[f.name], levels.get(f.name)) for f in figures]
+    counts = dict.fromkeys(State, 0)
+    for row in rows:
+        counts[row.state] += 1
+    spent = sum((r.figures.cost.month_to_date_usd for r in rows), Decimal(0))
+    budget = sum((r.figures.cost.budget_usd or Decimal(0) for r in rows), Decimal(0))
+    return Overview(rows, now, counts, spent, budget)
+
+
+def visible(rows: list[Row], text: str, column: str, reverse: bool) -> list[Row]:
+    """The rows matching the filter text, in the chosen order (ties by name)."""
+    needle = text.strip().lower()
+    shown = [r for r in rows if needle in r.search] if needle else list(rows)
+    shown.sort(key=lambda r: r.name)
+    shown.sort(key=lambda r: r.sort_key(column), reverse=reverse)
+    return shown
+
+
+# -- one integration ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One integration's screen: history for the chosen span, latest results, incidents, definition."""
+
+    integration: Integration
+    span: str
+    now: float
+    points: list[dict[str, Any]]
+    latest: list[dict[str, Any]]
+    results: list[dict[str, Any]]
+    incidents: list[Incident]
+    definition: str
+
+
+def detail(ws: Workspace, store: Store, name: str, span: str, now: float, limit: int = 50) -> Detail:
+    """Five queries: the rollup series, each check's latest state, recent results, recent incidents."""
+    integration = ws.integration(name)
+    found = [i for i in incidents(store, limit=500) if i.integration == name or name in i.affected]
+    return Detail(
+        integration=integration,
+        span=span,
+        now=now,
+        points=series(store, name, span, now),
+        latest=latest_per_check(store, name),
+        results=results_for(store, name, limit=limit),
+        incidents=found,
+        definition=definition_text(ws, name),
+    )
+
+
+def definition_text(ws: Workspace, name: str) -> str:
+    """The integration as written in integrations.yaml, as YAML: secrets stay ${ENV} references, and the
+    value of any variable it references is redacted wherever it turns up in free text."""
+    import yaml
+
+    from tether.secrets import redact_data, referenced_names
+
+    definition = ws.integration(name).model_dump(mode="json", exclude_unset=True)
+    safe = redact_data(definition, names=referenced_names(definition))
+    return str(yaml.safe_dump(safe, sort_keys=False, allow_unicode=True, width=100))
+
+
+def failed_conditions(result: dict[str, Any]) -> str:
+    """The conditions that did not hold, with the value seen (http checks); empty when none failed."""
+    failed = [c for c in result.get("conditions") or [] if not c.get("ok")]
+    return "; ".join(f"{c['condition']} (saw {c.get('actual')})" for c in failed)
+
+
+@dataclass
+class Runbook:
+    markdown: str
+    written: list[str] = field(default_factory=list)
+    """Files written by the last `generate docs`, relative to the output folder."""
+
+
+def runbook(ws: Workspace, store: Store, name: str) -> str:
+    """The runbook for one integration, rendered as `tether docs` renders it."""
+    from tether.docs.gather import gather
+    from tether.docs.render import render_documents
+
+    docs = gather(ws, store)
+    docs.integrations = [i for i in docs.integrations if i.name == name]
+    return render_documents(docs, ws.root)[f"runbooks/{name}.md"]
+
+
+def generate_docs(ws: Workspace, store: Store, out: Path, name: str) -> Runbook:
+    """Write every document (as `tether docs --out OUT`) and return this integration's runbook."""
+    from tether.docs import check as checking
+    from tether.docs.gather import gather
+    from tether.docs.render import render_documents
+
+    documents = render_documents(gather(ws, store), ws.root)
+    plan = checking.plan(out, documents)
+    checking.apply(plan, documents)
+    return Runbook(documents[f"runbooks/{name}.md"], sorted([*plan.missing, *plan.stale]))

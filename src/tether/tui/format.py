@@ -1,0 +1,123 @@
+"""How figures read on screen: state marks that work without colour, percentages, money, a budget bar.
+
+Plain functions over plain values (no textual), so a worker thread can format rows off the UI thread.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+from tether.monitor.states import SEVERITY, State
+
+SYMBOLS = {State.HEALTHY: "●", State.DEGRADED: "▲", State.UNKNOWN: "?", State.DOWN: "✖"}
+"""A distinct shape per state, so the table reads in monochrome and for colour-blind users."""
+STYLES = {State.HEALTHY: "green", State.DEGRADED: "yellow", State.UNKNOWN: "magenta", State.DOWN: "bold red"}
+NOT_MEASURED = "not measured"
+BAR_WIDTH = 8
+
+
+def state_text(state: State | str) -> Text:
+    s = State(state)
+    return Text(f"{SYMBOLS[s]} {s}", style=STYLES[s])
+
+
+def state_rank(state: State | str) -> int:
+    """Higher is worse: down, unknown, degraded, healthy."""
+    return SEVERITY[State(state)]
+
+
+def percent(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value >= 0.9995 or value == 0:
+        return f"{value * 100:.0f}%"
+    return f"{value * 100:.1f}%"
+
+
+def millis(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value >= 10_000:
+        return f"{value / 1000:.0f} s"
+    if value >= 1000:
+        return f"{value / 1000:.1f} s"
+    return f"{value:.0f} ms"
+
+
+def money(value: Decimal | float | None) -> str:
+    if value is None:
+        return "—"
+    amount = float(value)
+    if amount >= 1000:
+        return f"${amount:,.0f}"
+    return f"${amount:,.2f}"
+
+
+def whole_money(value: Decimal | float) -> str:
+    """A budget: whole dollars when it is a whole number ($120), cents otherwise."""
+    amount = float(value)
+    return f"${amount:,.0f}" if amount.is_integer() else money(amount)
+
+
+def owner_text(owner: str | None) -> str:
+    """The owner as a table shows it: the mailbox name of an address (the detail screen shows it all)."""
+    if not owner:
+        return "—"
+    return owner.split("@", 1)[0] if "@" in owner else owner
+
+
+def budget_bar(spent: Decimal, budget: Decimal | None, over: bool, width: int = BAR_WIDTH) -> Text:
+    """Month to date against the monthly budget: a bar, the figures, and `!` when the month-end projection is over."""
+    if budget is None:
+        return Text(f"{money(spent)} (no budget)", style="dim")
+    share = 1.0 if budget == 0 and spent > 0 else (0.0 if budget == 0 else float(spent / budget))
+    filled = min(width, round(share * width))
+    style = "bold red" if over else ("yellow" if share >= 0.8 else "green")
+    text = Text()
+    text.append("█" * filled, style=style)
+    text.append("░" * (width - filled), style="dim")
+    text.append(f" {money(spent)}/{whole_money(budget)}")
+    if over:
+        text.append(" !", style="bold red")
+    return text
+
+
+def quality_text(value: float | None) -> Text:
+    if value is None:
+        return Text(NOT_MEASURED, style="dim")
+    return Text(percent(value))
+
+
+def readiness_text(level: str | None) -> Text:
+    if level is None:
+        return Text(NOT_MEASURED, style="dim")
+    return Text(level)
+
+
+def when(ts: float | None, zone: str = "UTC") -> str:
+    """A store time in the workspace's time zone, to the second."""
+    if ts is None:
+        return "—"
+    try:
+        tz = ZoneInfo(zone)
+    except (KeyError, ValueError):
+        tz = ZoneInfo("UTC")
+    return datetime.fromtimestamp(ts, tz=UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def ago(ts: float | None, now: float) -> str:
+    """How long before `now` (the app's clock, so tests can fix it)."""
+    if ts is None:
+        return "never"
+    seconds = max(0.0, now - ts)
+    if seconds < 60:
+        return f"{seconds:.0f}s ago"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m ago"
+    if seconds < 86400:
+        return f"{seconds / 3600:.1f}h ago"
+    return f"{seconds / 86400:.1f}d ago"

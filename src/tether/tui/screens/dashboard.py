@@ -1,0 +1,235 @@
+"""The dashboard: one row per integration, live; sort by any column, filter as you type, worst first."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input
+from textual.widgets.data_table import ColumnKey
+
+from tether.tui.data import COLUMNS, Overview, Row, visible
+from tether.tui.widgets.summary import Summary, summary_text
+
+if TYPE_CHECKING:
+    from tether.tui.app import TetherApp
+
+SORTABLE = [key for key, _ in COLUMNS]
+CHUNK = 100
+"""Rows added to the table per frame when it is refilled (more than a screenful)."""
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("slash", "filter", "Filter"),
+        Binding("w", "worst", "Worst first"),
+        Binding("s", "sort", "Sort"),
+        Binding("r", "reverse", "Reverse"),
+        Binding("a", "advisor", "Advisor"),
+        Binding("g", "registry", "Registry"),
+        Binding("f5", "refresh", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="dashboard")
+        self.overview: Overview | None = None
+        self.sort_column = "state"
+        self.reverse = False
+        self._shown: list[str] = []
+        self._cells: dict[str, tuple[Text, ...]] = {}
+        self._signatures: dict[str, str] = {}
+        self._generation = 0
+        self._filling = False
+        """Rows of the last rebuild are still being added (a chunk per frame)."""
+
+    @property
+    def tether(self) -> TetherApp:
+        return cast("TetherApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Summary(id="summary")
+        yield Input(placeholder="/ filter: type part of a name, pattern, owner or state", id="filter")
+        table: DataTable[object] = DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        for key, heading in COLUMNS:
+            table.add_column(heading, key=key)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._summary()
+        if self.tether.overview is not None:
+            self.show(self.tether.overview)
+
+    # -- data ------------------------------------------------------------------------------
+
+    def show(self, overview: Overview) -> None:
+        """Apply a fresh overview: only changed cells are touched unless the order of rows changed."""
+        self.overview = overview
+        self._apply()
+
+    def _apply(self, rebuild: bool = False) -> None:
+        if self.overview is None:
+            return
+        started = time.perf_counter()
+        table: DataTable[object] = self.query_one(DataTable)
+        rows = visible(self.overview.rows, self.query_one(Input).value, self.sort_column, self.reverse)
+        names = [r.name for r in rows]
+        if rebuild or self._filling or len(names) != len(self._shown) or set(names) != set(self._shown):
+            self._rebuild(table, rows)
+        else:
+            # The same rows: change the cells that changed, then reorder in place. Adding rows again
+            # would make the table measure every cell anew (hundreds of ms for a thousand rows).
+            self._update(table, rows)
+            if names != self._shown:
+                position = {name: i for i, name in enumerate(names)}
+                table.sort("name", key=lambda cell: position[_plain(cell).split(" ", 1)[0]])
+        self._shown = names
+        self._summary()
+        self.tether.note_apply(time.perf_counter() - started)
+
+    def _rebuild(self, table: DataTable[object], rows: list[Row]) -> None:
+        """Refill the table: a screenful now, the rest a chunk per frame.
+
+        The table measures every new cell on the UI thread; a thousand rows at once would hold
+        key presses for a few hundred milliseconds, and the first screenful is what is seen.
+        """
+        current = self.selected()
+        table.clear()
+        self._cells, self._signatures = {}, {}
+        self._generation += 1
+        self._fill(self._generation, rows, 0, current)
+
+    def _fill(self, generation: int, rows: list[Row], start: int, current: str | None) -> None:
+        if generation != self._generation:  # a newer rebuild started: this one is stale
+            return
+        table: DataTable[object] = self.query_one(DataTable)
+        for row in rows[start : start + CHUNK]:
+            table.add_row(*row.cells, key=row.name)
+            self._cells[row.name] = row.cells
+            self._signatures[row.name] = row.signature
+        if current is not None and current in self._cells and table.cursor_row == 0:
+            table.move_cursor(row=table.get_row_index(current), animate=False)
+            current = None
+        self._filling = start + CHUNK < len(rows)
+        if self._filling:
+            self.call_after_refresh(self._fill, generation, rows, start + CHUNK, current)
+
+    def _update(self, table: DataTable[object], rows: list[Row]) -> None:
+        for row in rows:
+            if self._signatures.get(row.name) == row.signature:
+                continue
+            before = self._cells.get(row.name)
+            for index, (key, _) in enumerate(COLUMNS):
+                cell = row.cells[index]
+                if before is None or before[index] != cell:
+                    # Widen a column for a wider cell; never re-measure a whole column to narrow it.
+                    wider = cell.cell_len > table.columns[ColumnKey(key)].content_width
+                    table.update_cell(row.name, key, cell, update_width=wider)
+            self._cells[row.name] = row.cells
+            self._signatures[row.name] = row.signature
+
+    def _summary(self) -> None:
+        settings = self.tether.settings
+        shown = len(self._shown) if self.overview is not None else 0
+        self.query_one(Summary).update(
+            summary_text(settings.title, self.overview, settings.zone, self.sort_column, self.reverse, shown)
+        )
+
+    def selected(self) -> str | None:
+        table: DataTable[object] = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return None if key.value is None else str(key.value)
+
+    # -- events and actions ----------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filtered(self) -> None:
+        self._apply()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.tether.open_detail(str(event.row_key.value))
+
+    @on(DataTable.HeaderSelected)
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        if column == self.sort_column:
+            self.reverse = not self.reverse
+        else:
+            self.sort_column, self.reverse = column, False
+        self._apply()
+
+    def key_escape(self) -> None:
+        box = self.query_one(Input)
+        if box.has_focus or box.value:
+            box.value = ""
+            self.query_one(DataTable).focus()
+
+    def action_open(self) -> None:
+        name = self.selected()
+        if name is not None:
+            self.tether.open_detail(name)
+
+    def action_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_worst(self) -> None:
+        self.sort_column, self.reverse = "state", False
+        self._apply()
+        table: DataTable[object] = self.query_one(DataTable)
+        table.focus()
+        if table.row_count:
+            table.move_cursor(row=0, animate=False)
+
+    def sort_by(self, column: str) -> None:
+        self.sort_column, self.reverse = column, False
+        self._apply()
+
+    def action_sort(self) -> None:
+        self.sort_by(SORTABLE[(SORTABLE.index(self.sort_column) + 1) % len(SORTABLE)])
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self._apply()
+
+    def action_advisor(self) -> None:
+        self.tether.open_wizard()
+
+    def action_registry(self) -> None:
+        self.tether.open_registry()
+
+    def action_refresh(self) -> None:
+        self.tether.refresh_now()
+
+    def palette(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Open the selected integration", "Charts, results, incidents, runbook", self.action_open)
+        yield SystemCommand("Filter integrations", "Type part of a name, pattern, owner or state", self.action_filter)
+        yield SystemCommand("Jump to the worst first", "Sort by state, worst at the top", self.action_worst)
+        yield SystemCommand("Reverse the order", "Flip the current sort", self.action_reverse)
+        for key, heading in COLUMNS:
+            yield SystemCommand(
+                f"Sort by {heading.lower()}", f"Order the dashboard by {heading.lower()}", _sorter(self, key)
+            )
+
+
+def _sorter(screen: DashboardScreen, column: str) -> Callable[[], None]:
+    return lambda: screen.sort_by(column)
+
+
+def _plain(cell: object) -> str:
+    return str(getattr(cell, "plain", cell))

@@ -1,0 +1,312 @@
+"""One integration: charts over 1h/24h/7d/30d, latest results, incidents, its definition and runbook."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from tether.monitor.result import CheckResult
+from tether.monitor.states import State, worst
+from tether.store.incidents import Incident, acknowledge
+from tether.store.rollups import SPANS
+from tether.tui import format as fmt
+from tether.tui.data import Detail, Runbook, detail, failed_conditions, generate_docs, runbook
+from tether.tui.probing import probe_once
+from tether.tui.widgets.chart import MetricChart
+
+if TYPE_CHECKING:
+    from tether.tui.app import TetherApp
+
+SPAN_KEYS = {"1": "1h", "2": "24h", "3": "7d", "4": "30d"}
+
+
+def incident_status(incident: Incident) -> Text:
+    if incident.resolved_at is not None:
+        return Text("resolved", style="dim")
+    if incident.acknowledged_at is not None:
+        return Text("acknowledged", style="yellow")
+    return Text("OPEN", style="bold red")
+
+
+class DetailScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("p", "probe", "Probe now"),
+        Binding("a", "acknowledge", "Acknowledge"),
+        Binding("g", "generate_docs", "Generate docs"),
+        Binding("right_square_bracket", "tab(1)", "Next tab"),
+        Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
+        Binding("1", "span('1h')", "1h"),
+        Binding("2", "span('24h')", "24h"),
+        Binding("3", "span('7d')", "7d"),
+        Binding("4", "span('30d')", "30d"),
+    ]
+
+    def __init__(self, name: str, span: str) -> None:
+        super().__init__(id="detail")
+        self.integration_name = name
+        self.span = span
+        self.data: Detail | None = None
+        self._timer: Timer | None = None
+
+    @property
+    def tether(self) -> TetherApp:
+        return cast("TetherApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.integration_name, style="bold"), id="detail-title")
+        with TabbedContent(initial="charts", id="tabs"):
+            with TabPane("Charts", id="charts"):
+                yield Static(id="span-label")
+                with Vertical(id="chart-stack"):
+                    yield MetricChart("time", id="chart-time")
+                    yield MetricChart("success", id="chart-success")
+                    yield MetricChart("cost", id="chart-cost")
+            with TabPane("Results", id="results"):
+                yield DataTable(id="checks", cursor_type="row")
+                yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+            with TabPane("Incidents", id="incidents"):
+                yield DataTable(id="incident-table", cursor_type="row")
+            with TabPane("Definition", id="definition"), VerticalScroll():
+                yield Static(id="definition-text")
+            with TabPane("Runbook", id="runbook"), VerticalScroll():
+                yield Markdown("Rendering the runbook…", id="runbook-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        checks: DataTable[object] = self.query_one("#checks", DataTable)
+        checks.add_columns("Check", "Kind", "State", "Since", "Runs", "Reason")
+        recent: DataTable[object] = self.query_one("#recent", DataTable)
+        recent.add_columns("Time", "Check", "State", "Latency", "Reason", "Failed condition")
+        table: DataTable[object] = self.query_one("#incident-table", DataTable)
+        table.add_columns("#", "Status", "Opened", "Cause", "Reason", "Acknowledged")
+        self._span_label()
+        self.load()
+        self.load_runbook()
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load(self) -> Detail:
+        app = self.tether
+        with app.access.use() as store:
+            return detail(app.settings.workspace, store, self.integration_name, self.span, app.now())
+
+    @work(thread=True, exclusive=True, group="runbook", exit_on_error=False)
+    def load_runbook(self) -> Runbook:
+        app = self.tether
+        with app.access.use() as store:
+            return Runbook(runbook(app.settings.workspace, store, self.integration_name))
+
+    @work(thread=True, exclusive=True, group="docs", exit_on_error=False)
+    def write_docs(self) -> Runbook:
+        app = self.tether
+        with app.access.use() as store:
+            return generate_docs(app.settings.workspace, store, app.settings.docs_out, self.integration_name)
+
+    @work(thread=True, exclusive=True, group="probe-now", exit_on_error=False)
+    def probe(self) -> list[CheckResult]:
+        app = self.tether
+        s = app.settings
+        return probe_once(s.workspace, s.store_path, [self.integration_name], s.env)
+
+    @work(thread=True, exclusive=True, group="acknowledge", exit_on_error=False)
+    def ack(self, incident_id: int) -> Incident:
+        app = self.tether
+        with app.access.use() as store:
+            return acknowledge(store, incident_id, app.now(), app.settings.user or None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker, group = event.worker, event.worker.group
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{group}: {worker.error}", title="could not finish", severity="error")
+            if group == "detail":
+                self._arm()
+            return
+        if event.state != WorkerState.SUCCESS:
+            return
+        result = worker.result
+        if group == "detail" and isinstance(result, Detail):
+            self.show(result)
+            self._arm()
+        elif group in ("runbook", "docs") and isinstance(result, Runbook):
+            self.query_one("#runbook-text", Markdown).update(result.markdown)
+            if group == "docs":
+                out = self.tether.settings.docs_out
+                self.notify(f"{len(result.written)} written, the rest unchanged, in {out}", title="documents")
+        elif group == "probe-now" and isinstance(result, list):
+            states = ", ".join(f"{r.check} {r.state}" for r in result)
+            overall = worst(r.state for r in result) if result else State.UNKNOWN
+            self.notify(states or "no checks to run", title=f"probed {self.integration_name}: {overall}")
+            self.reload()
+        elif group == "acknowledge" and isinstance(result, Incident):
+            self.notify(f"incident #{result.id} acknowledged; reminders stop", title="acknowledged")
+            self.reload()
+
+    def _arm(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.tether.settings.refresh_every * 2, self.load)
+
+    def reload(self) -> None:
+        self.load()
+        self.tether.refresh_now()
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _span_label(self) -> None:
+        text = Text("span ")
+        for key, span in SPAN_KEYS.items():
+            style = "reverse bold" if span == self.span else "dim"
+            text.append(f" {key}:{span} ", style=style)
+        text.append("   press 1–4 to switch", style="dim")
+        self.query_one("#span-label", Static).update(text)
+
+    def show(self, data: Detail) -> None:
+        started = time.perf_counter()
+        self.data = data
+        zone = self.tether.settings.zone
+        i = data.integration
+        # The dashboard's state for it (which counts a budget overrun); its checks' worst until that is read.
+        overview = self.tether.overview
+        row = next((r for r in overview.rows if r.name == i.name), None) if overview else None
+        states = [State(r["state"]) for r in data.latest]
+        state = row.state if row is not None else (worst(states) if states else State.UNKNOWN)
+        title = fmt.state_text(state)
+        title.append(f"  {i.name}", style="bold")
+        title.append(f" — {i.title}\n")
+        title.append(f"{i.pattern} · {i.lifecycle} · owner {i.owner or '—'}", style="dim")
+        open_ones = [x for x in data.incidents if x.resolved_at is None]
+        if open_ones:
+            title.append(f"   ⚑ {len(open_ones)} open incident{'s' if len(open_ones) > 1 else ''}", style="bold red")
+        self.query_one("#detail-title", Static).update(title)
+        for chart in self.query(MetricChart):
+            chart.show(data.points, data.span, zone)
+        self._fill_checks(data, zone)
+        self._fill_recent(data, zone)
+        self._fill_incidents(data, zone)
+        self.query_one("#definition-text", Static).update(Syntax(data.definition, "yaml", word_wrap=True))
+        self.tether.note_apply(time.perf_counter() - started)
+
+    def _fill_checks(self, data: Detail, zone: str) -> None:
+        table: DataTable[object] = self.query_one("#checks", DataTable)
+        table.clear()
+        for r in data.latest:
+            since = f"{fmt.when(r['since'], zone)} ({fmt.ago(r['since'], data.now)})"
+            table.add_row(r["check"], r["kind"], fmt.state_text(r["state"]), since, r["streak"], r["reason"])
+
+    def _fill_recent(self, data: Detail, zone: str) -> None:
+        table: DataTable[object] = self.query_one("#recent", DataTable)
+        table.clear()
+        for r in data.results:
+            table.add_row(
+                fmt.when(r["started_at"], zone),
+                r["check"],
+                fmt.state_text(r["state"]),
+                fmt.millis(r["latency_ms"]),
+                r["reason"],
+                Text(failed_conditions(r), style="red"),
+            )
+
+    def _fill_incidents(self, data: Detail, zone: str) -> None:
+        table: DataTable[object] = self.query_one("#incident-table", DataTable)
+        chosen = self.selected_incident()
+        table.clear()
+        for x in data.incidents:
+            acked = (
+                "—" if x.acknowledged_at is None else f"{fmt.when(x.acknowledged_at, zone)} {x.acknowledged_by or ''}"
+            )
+            table.add_row(
+                str(x.id), incident_status(x), fmt.when(x.opened_at, zone), x.cause, x.reason, acked, key=str(x.id)
+            )
+        if chosen is not None and any(x.id == chosen for x in data.incidents):
+            table.move_cursor(row=table.get_row_index(str(chosen)), animate=False)
+
+    def selected_incident(self) -> int | None:
+        table: DataTable[object] = self.query_one("#incident-table", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key is None else int(key)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_span(self, span: str) -> None:
+        if span in SPANS and span != self.span:
+            self.span = span
+            self._span_label()
+            self.load()
+
+    def action_probe(self) -> None:
+        self.notify(f"probing {self.integration_name}…")
+        self.probe()
+
+    def action_acknowledge(self) -> None:
+        """The incident selected on the Incidents tab when it is open; else the newest open one."""
+        if self.data is None:
+            return
+        open_ones = {x.id: x for x in self.data.incidents if x.resolved_at is None and x.acknowledged_at is None}
+        chosen = self.selected_incident()
+        target = chosen if chosen in open_ones else next(iter(sorted(open_ones, reverse=True)), None)
+        if target is None:
+            self.notify("no unacknowledged open incident for this integration", severity="warning")
+            return
+        self.ack(target)
+
+    def action_generate_docs(self) -> None:
+        self.notify(f"writing documents to {self.tether.settings.docs_out}…")
+        self.write_docs()
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        order = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        current = order.index(tabs.active) if tabs.active in order else 0
+        tabs.active = order[(current + step) % len(order)]
+
+    def palette(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Probe now", f"Run {self.integration_name}'s checks once", self.action_probe)
+        yield SystemCommand(
+            "Acknowledge incident", "Acknowledge the selected (or newest) open incident", self.action_acknowledge
+        )
+        yield SystemCommand("Generate docs", "Write reports/ and refresh this runbook", self.action_generate_docs)
+        for span in SPANS:
+            yield SystemCommand(f"Show {span} of history", f"Charts over the last {span}", _spanner(self, span))
+        for tab, title in (
+            ("charts", "Charts"),
+            ("results", "Results"),
+            ("incidents", "Incidents"),
+            ("definition", "Definition"),
+            ("runbook", "Runbook"),
+        ):
+            yield SystemCommand(f"Show {title.lower()}", f"Open the {title} tab", _tabber(self, tab))
+        yield SystemCommand("Back to the dashboard", "Close this integration", self.action_back)
+
+
+def _spanner(screen: DetailScreen, span: str) -> Callable[[], None]:
+    return lambda: screen.action_span(span)
+
+
+def _tabber(screen: DetailScreen, tab: str) -> Callable[[], None]:
+    def show() -> None:
+        screen.query_one(TabbedContent).active = tab
+
+    return show

@@ -1,0 +1,66 @@
+"""Help: what the marks mean and every key, over whatever screen was showing."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# tether — help
+
+**States** read by shape as well as colour:
+`●` healthy · `▲` degraded (slow, partly failing, or over budget) · `?` unknown (not probed yet, or
+the probe could not tell) · `✖` down. `⚑` after a name marks an open incident.
+
+**Cost this month** is spend so far against the monthly budget; the bar fills as it is spent and
+a `!` after the figures means the month-end projection is above budget. **Quality** and **Readiness** say
+*not measured* until evals and the readiness scorecard have run.
+
+## Dashboard
+
+| key | does |
+| --- | --- |
+| `enter` | open the selected integration |
+| `/` | filter as you type (name, pattern, owner, state); `esc` clears |
+| `w` | jump to the worst first |
+| `s` / `r` | sort by the next column / reverse (or click a heading) |
+| `a` | the advisor wizard |
+| `g` | the registry and readiness checks |
+| `f5` | refresh now (it also refreshes by itself) |
+
+## Integration
+
+| key | does |
+| --- | --- |
+| `[` `]` | previous and next tab: charts, results, incidents, definition, runbook |
+| `1` `2` `3` `4` | charts over 1h, 24h, 7d, 30d |
+| `p` | probe now |
+| `a` | acknowledge the selected (or newest) open incident |
+| `g` | generate docs and refresh the runbook |
+| `esc` | back |
+
+## Advisor
+
+`ctrl+n` next, `ctrl+b` back, `ctrl+s` save the result as a milestone, `esc` leave.
+Choices: arrows and `enter` (one answer), `space` to tick (several answers).
+
+## Everywhere
+
+`ctrl+p` command palette (every action is there) · `t` light or dark theme · `?` this help · `q` quit
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Markdown(HELP)
+
+    def action_close(self) -> None:
+        self.dismiss()

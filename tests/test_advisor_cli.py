@@ -1,0 +1,332 @@
+"""`tether advise` and `tether roadmap` through CliRunner, milestones, --diff, and lens lint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tether.cli import app
+from tether.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "docs" / "examples"
+
+
+def copy_example(workspace: Path, name: str) -> str:
+    shutil.copy(EXAMPLES / f"answers-{name}.yaml", workspace / f"answers-{name}.yaml")
+    return f"answers-{name}.yaml"
+
+
+@pytest.mark.parametrize(
+    ("name", "primary", "high_risks"),
+    [
+        ("small-business", "automation-bridge", set()),
+        ("agency", "automation-bridge", set()),
+        ("saas-regulated", "direct-api", set()),
+        ("contradictory", "native-feature", {"complex-without-developers", "minimal-budget-high-volume"}),
+    ],
+)
+def test_example_answers_json(
+    workspace: Path, runner: CliRunner, name: str, primary: str, high_risks: set[str]
+) -> None:
+    result = runner.invoke(app, ["advise", "--answers", copy_example(workspace, name), "--json", "--no-save"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["recommendation"]["primary"] == primary
+    patterns = {"automation-bridge", "direct-api", "native-feature", "custom-app"}
+    assert set(data["recommendation"]["complementary"]) <= patterns - {primary}
+    assert data["recommendation"]["trace"][-1]["rule"] == "decision"
+    assert all({"level", "title", "improvement_plan"} <= set(r) for r in data["risks"])
+    assert {r["id"] for r in data["risks"] if r["level"] == "HIGH"} == high_risks
+    assert data["estimate"]["patterns"][0]["pattern"] == primary
+    assert data["roadmap"]["months"]
+    assert data["milestone"] is None
+
+
+def test_human_output_reads_as_a_report_and_saves_a_milestone(workspace: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["advise", "--answers", copy_example(workspace, "small-business")])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for heading in ("RECOMMENDATION: automation-bridge", "WHY", "RISKS", "ESTIMATE", "ROADMAP", "Month 1:"):
+        assert heading in out
+    assert "Rule no-developers (`dev_none`) fired on your answer" in out
+    assert "Saved as milestone 1." in out
+    with open_store(workspace / ".tether" / "tether.db") as store:
+        assert store.db.execute("SELECT count(*) FROM milestones").fetchone()[0] == 1
+
+
+def json_after_echo(stdout: str) -> Any:
+    """CliRunner echoes piped input into stdout (a terminal would not); the JSON follows it."""
+    return json.loads(stdout[stdout.index("{\n") :])
+
+
+def test_piped_answers_one_per_line(workspace: Path, runner: CliRunner) -> None:
+    lines = [
+        "1",  # dev_resources: dev_none (by number)
+        "simple",  # workflow_complexity, by id
+        "3",  # systems_touched
+        "1,200",  # monthly_volume
+        "background",
+        "budget_moderate",
+        "hubspot, 3",  # business tools: an id and a number (google-workspace)
+        "",  # team_size: optional, skipped
+        "",  # middleware: optional, skipped
+        "data_internal",
+        # self_hosting does not apply with no developers: not asked
+        "score inbound leads",
+        "",  # ai_provider: skipped
+    ]
+    result = runner.invoke(app, ["advise", "--json"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    data = json_after_echo(result.stdout)
+    assert data["answers"]["dev_resources"] == "dev_none"
+    assert data["answers"]["business_tools"] == ["hubspot", "google-workspace"]
+    assert data["answers"]["monthly_volume"] == 1200
+    assert "self_hosting" in data["not_applicable"]
+    assert data["recommendation"]["primary"] == "automation-bridge"
+    assert data["milestone"] == 1
+    assert "not applicable" in result.stderr  # questions go to stderr, so stdout stays JSON
+
+
+def test_a_bad_typed_answer_is_asked_again(workspace: Path, runner: CliRunner) -> None:
+    lines = [
+        "dev_nne",
+        "dev_team",
+        "simple",
+        "lots",
+        "2",
+        "100",
+        "background",
+        "budget_moderate",
+        "slack",
+        "",
+        "",
+        "data_public",
+        "no",
+        "2",
+        "leads",
+        "",
+    ]
+    result = runner.invoke(app, ["advise", "--json", "--no-save"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "did you mean 'dev_none'" in result.stderr
+    assert "takes a number" in result.stderr
+    assert json_after_echo(result.stdout)["answers"]["self_hosting"] == "self_host_no"
+
+
+def test_running_out_of_piped_answers_exits_2(workspace: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["advise"], input="1\nsimple\n")
+    assert result.exit_code == 2
+    assert "no answer for systems_touched" in result.stderr
+    assert "Traceback" not in result.output
+
+
+BAD_ANSWERS = """dev_resources: dev_none
+workflow_complexity: simpel
+systems_touched: three
+monthly_volume: 100
+latency: [interactive]
+budget: budget_moderate
+business_tools: [hubspot, slak]
+data_sensitivity: data_public
+use_case: leads
+colour: blue
+"""
+
+
+def test_bad_answers_file_is_located_exit_2(workspace: Path, runner: CliRunner) -> None:
+    (workspace / "answers.yaml").write_text(BAD_ANSWERS)
+    result = runner.invoke(app, ["advise", "--answers", "answers.yaml"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert (
+        "answers.yaml:2:22: workflow_complexity: unknown choice 'simpel' for workflow_complexity "
+        "(did you mean 'simple'?)" in lines[0]
+    )
+    assert lines[1].startswith("answers.yaml:3:18: systems_touched: systems_touched takes a number")
+    assert lines[2].startswith("answers.yaml:5:10: latency: latency takes one choice, not a list")
+    assert lines[3].startswith("answers.yaml:7:27: business_tools: unknown choice 'slak'")
+    assert "did you mean 'slack'" in lines[3]
+    assert lines[4].startswith("answers.yaml:10:1: unknown question 'colour'")
+    assert "Traceback" not in result.output
+
+
+def test_missing_required_answer_is_located(workspace: Path, runner: CliRunner) -> None:
+    (workspace / "answers.yaml").write_text("dev_resources: dev_team\nworkflow_complexity: simple\n")
+    result = runner.invoke(app, ["advise", "--answers", "answers.yaml"])
+    assert result.exit_code == 2
+    assert "answers.yaml:3:1: missing required answer 'systems_touched'" in result.stderr
+
+
+def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None:
+    first = copy_example(workspace, "contradictory")
+    assert runner.invoke(app, ["advise", "--answers", first]).exit_code == 0
+    improved = (workspace / first).read_text().replace("dev_resources: dev_none", "dev_resources: dev_team")
+    improved = improved.replace("budget: budget_minimal", "budget: budget_larger") + "self_hosting: self_host_no\n"
+    (workspace / "answers-later.yaml").write_text(improved)
+    second = runner.invoke(app, ["advise", "--answers", "answers-later.yaml"])
+    assert "Saved as milestone 2. Compare with the one before: tether advise --diff 1 2" in second.stdout
+
+    diff = runner.invoke(app, ["advise", "--diff", "1", "2", "--json"])
+    assert diff.exit_code == 0, diff.output
+    data = json.loads(diff.stdout)
+    assert {a["question"] for a in data["answers"]} == {"dev_resources", "budget", "self_hosting"}
+    assert {r["id"] for r in data["risks_resolved"]} == {"complex-without-developers", "minimal-budget-high-volume"}
+    assert data["recommendation"]["changed"] is True
+    assert data["recommendation"]["primary_before"] == "native-feature"
+    assert data["recommendation"]["primary_after"] == "direct-api"
+
+    human = runner.invoke(app, ["advise", "--diff", "1", "2"])
+    words = " ".join(human.stdout.split())  # lines are wrapped for the terminal
+    assert "MILESTONE 1 → 2" in human.stdout
+    assert "Recommendation changed: native-feature" in human.stdout
+    assert (
+        "Do you have development resources? (dev_resources): None — nobody on the team writes code → A developer"
+        in words
+    )
+    assert "Risks resolved (2):" in words
+
+    missing = runner.invoke(app, ["advise", "--diff", "1", "7"])
+    assert missing.exit_code == 2
+    assert "no milestone 7; saved milestones: 1, 2" in missing.stderr
+
+    road = runner.invoke(app, ["roadmap", "--json"])
+    assert road.exit_code == 0, road.output
+    assert json.loads(road.stdout)["milestone"] == 2
+    assert "From milestone 2" in runner.invoke(app, ["roadmap"]).stdout
+
+
+def test_milestones_are_immutable(workspace: Path, runner: CliRunner) -> None:
+    import sqlite3
+
+    assert runner.invoke(app, ["advise", "--answers", copy_example(workspace, "agency")]).exit_code == 0
+    with open_store(workspace / ".tether" / "tether.db") as store:
+        for statement in ("UPDATE milestones SET lens = 'x'", "DELETE FROM milestones"):
+            with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+                store.conn.execute(statement)
+
+
+def test_roadmap_without_milestones(workspace: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["roadmap"])
+    assert result.exit_code == 1
+    assert "run `tether advise` first" in result.stderr
+
+
+def test_advise_works_without_a_workspace(tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TETHER_FILE", raising=False)
+    monkeypatch.delenv("TETHER_DB", raising=False)
+    shutil.copy(EXAMPLES / "answers-agency.yaml", tmp_path / "a.yaml")
+    result = runner.invoke(app, ["advise", "--answers", "a.yaml"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / ".tether" / "tether.db").exists()
+
+
+# --- lens lint --------------------------------------------------------------------------------
+
+LENS = (ROOT / "rules" / "questionnaire.yaml").read_text(encoding="utf-8")
+
+
+def own_lens(workspace: Path, text: str) -> None:
+    (workspace / "rules").mkdir(exist_ok=True)
+    (workspace / "rules" / "questionnaire.yaml").write_text(text, encoding="utf-8")
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_packaged_lens_lints_clean(workspace: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check", "--json"])
+    assert not [f for f in json.loads(result.stdout)["findings"] if "questionnaire" in f["file"]]
+
+
+def test_rule_syntax_error_is_located_at_the_character(workspace: Path, runner: CliRunner) -> None:
+    text = LENS.replace("      - when: complex && dev_none\n", "      - when: complex && (dev_none\n")
+    own_lens(workspace, text)
+    line = line_of(text, "- when: complex && (dev_none")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    expected = (
+        f"rules/questionnaire.yaml:{line}:39: sections[0].questions[1].risk_rules[0].when: rule syntax: expected `)`"
+    )
+    assert expected in result.stdout
+    # advise refuses a lens it cannot evaluate safely
+    advise = runner.invoke(app, ["advise", "--answers", copy_example(workspace, "agency")])
+    assert advise.exit_code == 2
+    assert f"rules/questionnaire.yaml:{line}:39:" in advise.stderr
+
+
+def test_quoted_rule_is_located_inside_the_quotes(workspace: Path, runner: CliRunner) -> None:
+    text = LENS.replace('applies_when: "!dev_none"', 'applies_when: "!dev_nnoe"')
+    own_lens(workspace, text)
+    line = line_of(text, "dev_nnoe")
+    result = runner.invoke(app, ["check"])
+    assert (
+        f"rules/questionnaire.yaml:{line}:25: sections[2].questions[1].applies_when: "
+        "unknown choice 'dev_nnoe' (did you mean 'dev_none'?)" in result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ("          - id: dev_team\n", "          - id: dev_none\n", "id 'dev_none' is already used by choice"),
+        ("          - id: data_regulated\n", "          - id: data_regulated_x\n", "unknown choice 'data_regulated'"),
+        (
+            "      when: dev_team\n",
+            "      when: dev_team && monthly_volume\n",
+            "`monthly_volume` is a number; compare it",
+        ),
+        (
+            "      when: dev_team\n",
+            "      when: recommended.direct-api\n",
+            "`recommended.` can be used only in risk rules",
+        ),
+        (
+            "      when: dev_team\n",
+            "      when: team_size > 3 || salesforse\n",
+            "unknown choice 'salesforse' (did you mean 'salesforce'?)",
+        ),
+        (
+            "          - when: budget_minimal && complex\n",
+            "          - when: default\n",
+            "`default` must be the last rule",
+        ),
+        ("            title: Minimal — use what we already pay for\n", "            title: Minimal\n", None),
+    ],
+)
+def test_lens_lint_findings(workspace: Path, runner: CliRunner, old: str, new: str, fragment: str | None) -> None:
+    assert old in LENS
+    own_lens(workspace, LENS.replace(old, new, 1))
+    result = runner.invoke(app, ["check", "--json"])
+    messages = [f["message"] for f in json.loads(result.stdout)["findings"] if "questionnaire" in f["file"]]
+    if fragment is None:
+        assert messages == []
+    else:
+        assert any(fragment in m for m in messages), messages
+
+
+def test_missing_default_and_unused_choice(workspace: Path, runner: CliRunner) -> None:
+    text = LENS.replace(
+        "          - when: budget_minimal && complex\n            level: MEDIUM\n",
+        "          - when: budget_minimal && complex\n            level: MEDIUM\n",
+    )
+    text = text.replace(
+        "          - when: default\n            level: NONE\n\n      - id: business_tools",
+        "\n      - id: business_tools",
+    )
+    text = text.replace(
+        "            title: Background — minutes are fine\n            informational: true\n",
+        "            title: Background — minutes are fine\n",
+    )
+    own_lens(workspace, text)
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "sections[1].questions[0].risk_rules: the last risk rule must be `when: default`" in result.stdout
+    assert "choice 'background' is used by no rule" in result.stdout

@@ -1,0 +1,61 @@
+"""`tether dash`, `tether` alone and `tether demo` without a terminal: an explanation and the status table, exit 0."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tests.tui_support import seeded_store
+from tether.cli import app
+
+
+def test_dash_without_a_terminal_prints_the_status_table(tmp_path: Path, runner: CliRunner) -> None:
+    _ws, db = seeded_store(tmp_path)
+    result = runner.invoke(app, ["--file", str(tmp_path / "integrations.yaml"), "--db", str(db), "dash"])
+    assert result.exit_code == 0, result.output
+    assert "the dashboard needs a terminal" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["state", "integration", "pattern"]
+    portal = next(line for line in lines if "support-portal-rag" in line)
+    assert portal.startswith("✖ down")
+    assert "not measured" in portal  # quality has no evals yet
+
+
+def test_dash_json_has_every_integration(tmp_path: Path, runner: CliRunner) -> None:
+    ws, db = seeded_store(tmp_path)
+    result = runner.invoke(app, ["--file", str(tmp_path / "integrations.yaml"), "--db", str(db), "dash", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["integration"] for r in rows] == [i.name for i in ws.integrations]
+
+
+def test_tether_alone_opens_the_dashboard_or_explains_where_to_start(workspace: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, [])
+    assert result.exit_code == 0, result.output
+    assert "the dashboard needs a terminal" in result.stderr
+    assert "lead-intake-zapier" in result.stdout
+    (workspace / "integrations.yaml").unlink()
+    result = runner.invoke(app, [])
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout and "tether init" in result.stdout
+
+
+def test_demo_without_a_terminal_probes_the_sandbox_and_prints_the_table(workspace: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "tether demo: sandbox on http://127.0.0.1:" in result.stderr
+    states = {line.split()[2]: line.split()[1] for line in result.stdout.splitlines()[1:] if line.strip()}
+    # The tour starts calm: HubSpot's status page reports a minor incident, one n8n run in ten fails.
+    assert states["hubspot-ai-scoring"] == "degraded"
+    assert states["lead-intake-n8n"] == "degraded"
+    assert states["crm-followup-email"] == "healthy"
+    assert states["lead-intake-zapier"] == "healthy"  # the played Zap reported its runs
+    assert not (workspace / ".tether").exists()  # the demo's store was a throwaway one
+
+
+def test_make_demo_runs_tether_demo_on_the_bundled_file() -> None:
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "tether --file integrations.yaml demo" in demo

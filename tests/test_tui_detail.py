@@ -1,0 +1,135 @@
+"""An integration's screen with Pilot: charts from rollups, results, incidents, definition, runbook, and its actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Markdown, Static, TabbedContent
+
+from tests.tui_support import SIZE, make_app, seeded_store, settle
+from tether.demo import sandbox_env
+from tether.sandbox.server import Sandbox
+from tether.store import open_store
+from tether.store.incidents import incidents
+from tether.store.results import results_for
+from tether.tui.app import TetherApp
+from tether.tui.screens.detail import DetailScreen
+from tether.tui.widgets.chart import MetricChart
+
+
+def detail(app: TetherApp) -> DetailScreen:
+    assert isinstance(app.screen, DetailScreen)
+    return app.screen
+
+
+def rows(table: DataTable[object]) -> list[list[str]]:
+    return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_charts_draw_rollups_and_switch_span(tmp_path: Path) -> None:
+    app = make_app(*seeded_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("support-portal-rag")
+        await settle(pilot)
+        screen = detail(app)
+        charts = list(screen.query(MetricChart))
+        assert [c.metric.title for c in charts] == ["processing time p95", "success rate", "cost per bucket"]
+        day = len(charts[0].points)
+        assert 20 <= day <= 24  # hourly buckets over 24 h
+        await pilot.press("1")
+        await settle(pilot)
+        assert screen.span == "1h"
+        assert len(charts[0].points) == 20  # minute buckets: the last 20 minutes were sampled
+        await pilot.press("4")
+        await settle(pilot)
+        assert 28 <= len(charts[0].points) <= 31  # daily buckets
+        rendered = charts[1].render()
+        assert "success rate (%), 30d" in str(getattr(rendered, "plain", rendered))
+
+
+async def test_results_name_the_failed_condition(tmp_path: Path) -> None:
+    app = make_app(*seeded_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("support-portal-rag")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        screen = detail(app)
+        assert screen.query_one(TabbedContent).active == "results"
+        latest = rows(screen.query_one("#checks", DataTable))
+        assert ["portal-health", "http", "✖ down"] in [r[:3] for r in latest]
+        recent = rows(screen.query_one("#recent", DataTable))
+        assert next(r[5] for r in recent if r[1] == "portal-health") == "[STATUS] == 200 (saw 503)"
+        assert all(r[5] == "" for r in recent if r[1] != "portal-health")
+
+
+async def test_acknowledge_the_open_incident(tmp_path: Path) -> None:
+    ws, path = seeded_store(tmp_path)
+    app = make_app(ws, path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("support-portal-rag")
+        await settle(pilot)
+        screen = detail(app)
+        screen.query_one(TabbedContent).active = "incidents"
+        table = screen.query_one("#incident-table", DataTable)
+        assert [r[1] for r in rows(table)] == ["OPEN", "resolved"]
+        await pilot.press("a")
+        await settle(pilot)
+        assert [r[1] for r in rows(table)] == ["acknowledged", "resolved"]
+        assert rows(table)[0][5].endswith("tester")
+        await pilot.press("a")  # nothing left to acknowledge: a warning, no change
+        await settle(pilot)
+    with open_store(path) as store:
+        acknowledged = [i for i in incidents(store) if i.acknowledged_at is not None]
+    assert [(i.key, i.acknowledged_by) for i in acknowledged] == [("check:support-portal-rag/portal-health", "tester")]
+
+
+async def test_definition_has_references_not_secrets_and_runbook_renders(tmp_path: Path) -> None:
+    app = make_app(*seeded_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("crm-followup-email")
+        await settle(pilot)
+        screen = detail(app)
+        assert screen.data is not None
+        assert "api_key: ${ANTHROPIC_API_KEY}" in screen.data.definition
+        runbook = screen.query_one("#runbook-text", Markdown)
+        assert "Runbook: crm-followup-email" in runbook.source
+        title = str(screen.query_one("#detail-title", Static).render())
+        assert "crm-followup-email" in title and "owner dev-team@acme.example" in title
+
+
+async def test_generate_docs_writes_reports_and_refreshes_the_runbook(tmp_path: Path) -> None:
+    ws, path = seeded_store(tmp_path)
+    app = make_app(ws, path, docs_out=tmp_path / "out")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("support-portal-rag")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        written = tmp_path / "out" / "runbooks" / "support-portal-rag.md"
+        assert written.is_file()
+        assert detail(app).query_one("#runbook-text", Markdown).source == written.read_text(encoding="utf-8")
+        assert (tmp_path / "out" / "index.md").is_file()
+
+
+async def test_probe_now_records_a_result_from_the_sandbox(tmp_path: Path, sandbox: Sandbox) -> None:
+    ws, path = seeded_store(tmp_path)
+    sandbox.add_fault(route="/app/health", status=503, message="vector database unreachable")
+    app = make_app(ws, path, env=sandbox_env(ws, sandbox.url, {}))
+    with open_store(path) as store:
+        before = len(results_for(store, "support-portal-rag"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("support-portal-rag")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        recent = rows(detail(app).query_one("#recent", DataTable))
+        assert any(r[1] == "portal-health" and r[5].startswith("[STATUS] == 200 (saw 503)") for r in recent)
+    with open_store(path) as store:
+        after = results_for(store, "support-portal-rag")
+    assert len(after) == before + 3  # its three checks, once each
