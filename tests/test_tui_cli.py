@@ -59,3 +59,24 @@ def test_make_demo_runs_tether_demo_on_the_bundled_file() -> None:
     makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
     demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
     assert "tether --file integrations.yaml demo" in demo
+
+
+def test_the_demo_scores_readiness_so_the_dashboard_column_fills(workspace: Path) -> None:
+    import time
+
+    from tether.demo import Demo
+    from tether.store import open_store
+    from tether.store.readiness import latest_readiness
+    from tether.tui.readiness import levels
+    from tether.workspace import load_workspace
+
+    ws = load_workspace(workspace / "integrations.yaml")
+    db = workspace / "demo.db"
+    with Demo(ws, db, score_every=0.2) as demo:
+        deadline = time.monotonic() + 30  # a bound on waiting, not a timing assertion
+        while demo.scorer.rounds == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert demo.scorer.rounds >= 1
+    with open_store(db) as store:
+        assert set(latest_readiness(store)) == {i.name for i in ws.integrations}
+        assert all(level != "" for level in levels(store).values())

@@ -9,6 +9,7 @@ so the month's budget is overrun. Nothing leaves 127.0.0.1; everything stops on 
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Mapping
@@ -41,6 +42,8 @@ RUNAWAY = (45.0, 105.0)
 RUNAWAY_SHARE = Decimal("0.05")
 """Each runaway run spends this share of the monthly budget, so the overrun shows within a minute
 whatever the day of the month."""
+SCORE_EVERY = 20.0
+"""How often the demo scores readiness, so the dashboard's readiness column follows the evidence."""
 STAND_IN = "sandbox-key"
 WEBHOOK_RECEIVER = "/crm/webhook"
 """The sandbox route that accepts any JSON POST (202): where the demo's alerts are delivered."""
@@ -146,12 +149,63 @@ class AutomationPlayer:
             self._thread.join(timeout=10)
 
 
+log = logging.getLogger(__name__)
+
+
+class ReadinessScorer:
+    """Scores every integration's readiness on a timer, as `tether readiness` does.
+
+    The dashboard only reads stored scorecards (scoring renders the docs to judge them current,
+    too heavy for every refresh of a large workspace); the demo's workspace is small, so it
+    scores in the background and the readiness column moves with the tour.
+    """
+
+    def __init__(self, ws: Workspace, store_path: str, every: float = SCORE_EVERY) -> None:
+        self.ws = ws
+        self.store_path = store_path
+        self.every = every
+        self.rounds = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tether-demo-readiness", daemon=True)
+
+    def score_once(self) -> None:
+        from tether.readiness.ladder import scorecards
+
+        with open_store(self.store_path) as store:
+            scorecards(self.ws, store, clock.now())
+        self.rounds += 1
+
+    def _run(self) -> None:
+        # The first score waits for a probe round or two, so it judges evidence, not an empty store.
+        while not self._stop.wait(self.every):
+            try:
+                self.score_once()
+            except Exception:  # a scoring bug must not take the demo down
+                log.exception("readiness scoring failed")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+
 class Demo:
     """The sandbox with the tour, the played automation and the tour's repeat, for a `with` block."""
 
-    def __init__(self, ws: Workspace, store_path: Path | str, port: int = 0, scenario: str = TOUR) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        store_path: Path | str,
+        port: int = 0,
+        scenario: str = TOUR,
+        score_every: float = SCORE_EVERY,
+    ) -> None:
         self.ws = ws
         self.store_path = str(store_path)
+        self.scorer = ReadinessScorer(ws, self.store_path, score_every)
         self.scenario = load_scenario(scenario)
         self.runner = SandboxThread(self.scenario, port=port)
         self.sandbox: Sandbox | None = None
@@ -177,6 +231,7 @@ class Demo:
             self.player = AutomationPlayer(self.ws, self.store_path, PriceBook.load(self.ws.root), self.sandbox)
             self.player.start()
             self._repeat.start()
+            self.scorer.start()
         except BaseException:
             self.runner.stop()
             raise
@@ -184,6 +239,7 @@ class Demo:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._stop.set()
+        self.scorer.stop()
         if self.player is not None:
             self.player.stop()
         if self._repeat.is_alive():
