@@ -183,9 +183,9 @@ async def test_in_process_probing_reaches_the_dashboard(
     tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws, path = seeded_store(tmp_path)
-    from tether.demo import sandbox_env
+    from tether.demo import demo_env
 
-    env = sandbox_env(ws, sandbox.url, {})
+    env = demo_env(ws, sandbox.url, {})
     import time
 
     app = make_app(

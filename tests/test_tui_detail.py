@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Markdown, Static, TabbedContent
 
 from tests.tui_support import SIZE, make_app, seeded_store, settle
-from tether.demo import sandbox_env
+from tether.demo import demo_env
 from tether.sandbox.server import Sandbox
 from tether.store import open_store
 from tether.store.incidents import incidents
@@ -119,7 +119,7 @@ async def test_generate_docs_writes_reports_and_refreshes_the_runbook(tmp_path: 
 async def test_probe_now_records_a_result_from_the_sandbox(tmp_path: Path, sandbox: Sandbox) -> None:
     ws, path = seeded_store(tmp_path)
     sandbox.add_fault(route="/app/health", status=503, message="vector database unreachable")
-    app = make_app(ws, path, env=sandbox_env(ws, sandbox.url, {}))
+    app = make_app(ws, path, env=demo_env(ws, sandbox.url, {}))
     with open_store(path) as store:
         before = len(results_for(store, "support-portal-rag"))
     async with app.run_test(size=SIZE) as pilot:

@@ -23,9 +23,9 @@ from tether.checks.heartbeat import HeartbeatCheck
 from tether.model.integration import Integration
 from tether.monitor.costs import PriceBook, Usage
 from tether.monitor.maintenance import in_maintenance
+from tether.sandbox.env import sandbox_env
 from tether.sandbox.scenario import load_scenario
 from tether.sandbox.server import Sandbox, SandboxThread
-from tether.secrets import env_names, walk_strings
 from tether.store import open_store
 from tether.store.heartbeats import PingRecord, record_pings
 from tether.workspace import Workspace
@@ -44,26 +44,14 @@ RUNAWAY_SHARE = Decimal("0.05")
 whatever the day of the month."""
 SCORE_EVERY = 20.0
 """How often the demo scores readiness, so the dashboard's readiness column follows the evidence."""
-STAND_IN = "sandbox-key"
 WEBHOOK_RECEIVER = "/crm/webhook"
 """The sandbox route that accepts any JSON POST (202): where the demo's alerts are delivered."""
 
 
-def sandbox_env(ws: Workspace, url: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment that points the workspace at the sandbox: its URL, a stand-in for each unset
-    variable a check references (the sandbox accepts any key), and the sandbox's webhook receiver for
-    each unset alert channel address, so no alert leaves this machine."""
+def demo_env(ws: Workspace, url: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The whole environment for the demo: `environ` pointed at the sandbox, alerts included."""
     base = dict(os.environ if environ is None else environ)
-    env = {**base, "TETHER_SANDBOX_URL": url}
-    receiver = f"{url}{WEBHOOK_RECEIVER}"
-    for integration in ws.integrations:
-        for stand_in, part in ((STAND_IN, integration.checks), (receiver, integration.alerts)):
-            for item in part:
-                for _path, text in walk_strings(item.model_dump(mode="json")):
-                    for name in env_names(text):
-                        if name != "TETHER_SANDBOX_URL" and not base.get(name):
-                            env[name] = stand_in
-    return env
+    return {**base, **sandbox_env(ws, url, base, alerts_to=f"{url}{WEBHOOK_RECEIVER}")}
 
 
 @dataclass(frozen=True)
@@ -226,7 +214,7 @@ class Demo:
 
     def __enter__(self) -> Demo:
         self.sandbox = self.runner.start()
-        self.env = sandbox_env(self.ws, self.sandbox.url)
+        self.env = demo_env(self.ws, self.sandbox.url)
         try:
             self.player = AutomationPlayer(self.ws, self.store_path, PriceBook.load(self.ws.root), self.sandbox)
             self.player.start()

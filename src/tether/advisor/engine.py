@@ -28,7 +28,7 @@ from tether.advisor.roadmap import Context, Registered, Roadmap, RoadmapRules, b
 from tether.errors import InputError, did_you_mean
 from tether.model.prices import PriceTable
 from tether.workspace.loader import Workspace
-from tether.workspace.rules import load_rules, load_rules_located, rule_file
+from tether.workspace.rules import load_rules, load_rules_located
 
 LENS_FILE = "questionnaire.yaml"
 PRICES_FILE = "prices.yaml"
@@ -60,7 +60,7 @@ class QuestionView:
 def load_lens(workspace_dir: Path | None = None) -> Lens:
     """The lens (the workspace's own when it has one); InputError when it is unsafe to evaluate."""
     lens, located, shown = load_rules_located(LENS_FILE, Lens, workspace_dir)
-    text = rule_file(LENS_FILE, workspace_dir).read_text(encoding="utf-8-sig")
+    text = located.text
     problems = lens_errors(lens, located, shown, text)
     if problems:
         raise InputError(problems)
@@ -69,7 +69,7 @@ def load_lens(workspace_dir: Path | None = None) -> Lens:
 
 def load_roadmap_rules(lens: Lens, workspace_dir: Path | None = None) -> RoadmapRules:
     rules, located, shown = load_rules_located(ROADMAP_FILE, RoadmapRules, workspace_dir)
-    text = rule_file(ROADMAP_FILE, workspace_dir).read_text(encoding="utf-8-sig")
+    text = located.text
     problems = expression_errors(lens, list(rules.expressions()), located, shown, text)
     if problems:
         raise InputError(problems)

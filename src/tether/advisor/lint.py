@@ -218,13 +218,13 @@ def lint_lens(ws: Workspace) -> list[Problem]:
     """`tether check`: the lens, roadmap and prices the workspace uses (its own, else the packaged ones)."""
     from tether.advisor.engine import LENS_FILE, PRICES_FILE, load_roadmap_rules
     from tether.model.prices import PriceTable
-    from tether.workspace.rules import load_rules, load_rules_located, rule_file
+    from tether.workspace.rules import load_rules, load_rules_located
 
     try:
         lens, located, shown = load_rules_located(LENS_FILE, Lens, ws.root)
     except InputError as exc:
         return list(exc.problems)
-    text = rule_file(LENS_FILE, ws.root).read_text(encoding="utf-8-sig")
+    text = located.text
     problems = lens_findings(lens, located, shown, text)
     for load in (lambda: load_roadmap_rules(lens, ws.root), lambda: load_rules(PRICES_FILE, PriceTable, ws.root)):
         try:

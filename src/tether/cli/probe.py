@@ -16,32 +16,12 @@ if TYPE_CHECKING:
     from tether.workspace import Workspace
 
 SANDBOX_PORT = 8765
-SANDBOX_KEY = "sandbox-key"
 
 
 def register(app: typer.Typer) -> None:
     app.command("probe")(probe)
     app.command("ping")(ping)
     app.command("sandbox")(sandbox)
-
-
-def _env_refs(jobs: list[Job]) -> list[str]:
-    from tether.secrets import env_names, walk_strings
-
-    names: list[str] = []
-    for job in jobs:
-        for _path, text in walk_strings(job.check.model_dump(mode="json")):
-            names.extend(n for n in env_names(text) if n not in names)
-    return names
-
-
-def sandbox_env(url: str, refs: list[str]) -> dict[str, str]:
-    """What points a workspace at the sandbox: its URL, and a stand-in for every unset variable."""
-    env = {"TETHER_SANDBOX_URL": url}
-    for name in refs:
-        if name != "TETHER_SANDBOX_URL" and not os.environ.get(name):
-            env[name] = SANDBOX_KEY
-    return env
 
 
 def _jobs(ws: Workspace, names: list[str]) -> list[Job]:
@@ -101,17 +81,19 @@ def probe(
     env: dict[str, str] | None = None
     with ExitStack() as stack:
         if use_sandbox or scenario:
+            from tether.sandbox.env import sandbox_env
             from tether.sandbox.scenario import load_scenario
             from tether.sandbox.server import running_sandbox
 
             with user_errors():
                 loaded = load_scenario(scenario) if scenario else None
             box = stack.enter_context(running_sandbox(loaded))
-            env = {**os.environ, **sandbox_env(box.url, _env_refs(jobs))}
+            env = {**os.environ, **sandbox_env(ws, box.url)}
         store = stack.enter_context(open_db(ctx, ws))
-        from tether.monitor.watch import Watcher  # rollups, incidents and alerts after each batch (issue 5)
+        from tether.monitor.costs import PriceBook
+        from tether.monitor.watch import Watcher  # rollups, incidents and alerts after each batch
 
-        watcher = Watcher(ws.file, ws.systems, store, env=env)
+        watcher = Watcher(ws.file, ws.systems, store, env=env, book=PriceBook.load(ws.root))
         if watch:
             _watch(jobs, store, env, concurrency, as_json, watcher)
             return
@@ -130,7 +112,9 @@ async def _once(
 ) -> list[CheckResult]:
     from tether.monitor.engine import Engine
 
-    async with Engine(jobs, store=store, env=env, concurrency=concurrency, on_batch=[watcher]) as engine:
+    async with Engine(
+        jobs, store=store, env=env, concurrency=concurrency, on_batch=[watcher], prices=watcher.book
+    ) as engine:
         results = await engine.run_once()
     await watcher.drain()
     return results
@@ -158,7 +142,9 @@ def _watch(
 
     async def run() -> None:
         try:
-            async with Engine(jobs, store=store, env=env, concurrency=concurrency, on_batch=[watcher, show]) as engine:
+            async with Engine(
+                jobs, store=store, env=env, concurrency=concurrency, on_batch=[watcher, show], prices=watcher.book
+            ) as engine:
                 await engine.watch()
         finally:
             await watcher.drain()
@@ -218,14 +204,15 @@ def sandbox(
 
     with user_errors():
         loaded = load_scenario(scenario) if scenario else None
-    refs: list[str] = []
-    try:
-        from tether.workspace import load_workspace
+    from tether.errors import InputError
+    from tether.sandbox.env import sandbox_env
+    from tether.workspace import load_workspace
 
+    ws: Workspace | None
+    try:
         ws = load_workspace(_file(ctx))
-        refs = _env_refs(_jobs(ws, []))
-    except Exception:  # no workspace here: print the sandbox URL alone
-        refs = []
+    except InputError:  # no usable workspace here: print the sandbox URL alone
+        ws = None
 
     async def serve() -> None:
         box = Sandbox(loaded, port=port)
@@ -234,7 +221,8 @@ def sandbox(
         except OSError as exc:
             fail(f"error: cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port 0")
         typer.echo(f"tether sandbox on {box.url} (scenario: {scenario or 'default'}); Ctrl-C stops", err=True)
-        for name, value in sandbox_env(box.url, refs).items():
+        exports = sandbox_env(ws, box.url) if ws is not None else {"TETHER_SANDBOX_URL": box.url}
+        for name, value in exports.items():
             typer.echo(f"export {name}={value}")
         try:
             await asyncio.Event().wait()

@@ -120,11 +120,9 @@ def readiness_gate(ctx: typer.Context, ws: Workspace, wanted: str) -> list[dict[
 
 
 def _sandbox_env(url: str, ws: Workspace) -> dict[str, str]:
-    from tether.cli.probe import sandbox_env
-    from tether.secrets import referenced_names
+    from tether.sandbox.env import sandbox_env
 
-    refs = referenced_names([c.model_dump(mode="json") for i in ws.integrations for c in i.checks])
-    return {**sandbox_env(url, [*refs, "ANTHROPIC_API_KEY"]), "ANTHROPIC_BASE_URL": url}
+    return {**sandbox_env(ws, url, also=["ANTHROPIC_API_KEY"]), "ANTHROPIC_BASE_URL": url}
 
 
 def _run_row(run: RunRecord) -> list[Any]:

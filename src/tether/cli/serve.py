@@ -35,7 +35,7 @@ def serve(
         pass
     config = ServerConfig(ws.file, ws.systems, path, book=PriceBook.load(ws.root))
     if probe:
-        config.background.append(probe_loop(ws.file, ws.systems, path))
+        config.background.append(probe_loop(ws.file, ws.systems, path, book=config.book))
     try:
         sock = bind(host, port)
     except OSError as exc:

@@ -10,6 +10,7 @@ import httpx
 
 from tether import clock
 from tether.model.integration import Integration
+from tether.monitor.costs import PriceBook
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.states import State
 from tether.secrets import MissingEnv, expand
@@ -27,6 +28,8 @@ class ProbeContext:
     now: Callable[[], float] = clock.now
     shared: dict[str, Any] = field(default_factory=dict)
     """Per-engine cache (SDK clients), closed by the engine at the end."""
+    prices: PriceBook = field(default_factory=PriceBook)
+    """The engine's price list, loaded once (a bare book prices nothing)."""
 
     def expand(self, text: str) -> str:
         """Expand `${ENV}` references; an unset variable ends the probe as unknown."""

@@ -53,26 +53,11 @@ def usage_cost(usage: Usage, prices: TokenPrices) -> Decimal:
     ) / MILLION
 
 
-# Used only when rules/prices.yaml has no entry (or is not there): list prices per million
-# tokens (input, output); cache writes at 1.25x input and reads at 0.1x, as Anthropic bills them.
-_FALLBACK: dict[str, tuple[str, str]] = {
-    "claude-opus-4": ("15", "75"),
-    "claude-sonnet-4": ("3", "15"),
-    "claude-haiku-4": ("1", "5"),
-    "claude-3-5-haiku": ("0.8", "4"),
-}
-
-
-def _fallback(model: str) -> TokenPrices | None:
-    for prefix, (inp, out) in _FALLBACK.items():
-        if model.startswith(prefix):
-            base = Decimal(inp)
-            return TokenPrices(base, Decimal(out), base * Decimal("0.1"), base * Decimal("1.25"))
-    return None
-
-
 class PriceBook:
-    """Prices per model from rules/prices.yaml (tether.model.prices), with a small built-in fallback."""
+    """Prices per model from rules/prices.yaml (tether.model.prices), the one price list.
+
+    A model the table does not price costs None ("not priced"), never a guess.
+    """
 
     def __init__(self, table: PriceTable | None = None) -> None:
         self.table = table
@@ -90,7 +75,7 @@ class PriceBook:
             return None
         price = self.table.model(model) if self.table is not None else None
         if price is None:
-            return _fallback(model)
+            return None
         # str() first, so 0.30 becomes Decimal("0.3") rather than the float's binary expansion.
         return TokenPrices(
             Decimal(str(price.input)),
@@ -102,6 +87,11 @@ class PriceBook:
     def cost(self, model: str | None, usage: Usage) -> Decimal | None:
         prices = self.for_model(model)
         return None if prices is None else usage_cost(usage, prices)
+
+    def token_cost(self, model: str | None, usage: Usage) -> float | None:
+        """USD for one call's usage as a float, for a probe result; None when not priced."""
+        cost = self.cost(model, usage)
+        return None if cost is None else round(float(cost), 8)
 
 
 # -- the month ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from tether.checks.base import CheckBase
 from tether.errors import did_you_mean
 from tether.model.integration import Integration
 from tether.monitor.context import ProbeContext
+from tether.monitor.costs import PriceBook
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.kinds import probe_for
 from tether.monitor.result import CheckResult, Outcome
@@ -108,6 +109,7 @@ class Engine:
         max_jitter: float | None = None,
         rng: random.Random | None = None,
         client: httpx.AsyncClient | None = None,
+        prices: PriceBook | None = None,
     ) -> None:
         self.jobs = list(jobs)
         self.store = store
@@ -118,6 +120,8 @@ class Engine:
         self.env = env
         self.max_jitter = max_jitter
         self.rng = rng or random.Random()
+        self.prices = prices if prices is not None else PriceBook.load(None)
+        """Prices canary and AI-call tokens; pass `PriceBook.load(workspace_root)` for its overrides."""
         self._own_client = client is None
         self._clients: list[httpx.AsyncClient] = [client] if client is not None else []
         self._in_flight: list[int] = [0] * len(self._clients)
@@ -195,6 +199,7 @@ class Engine:
             env=self.env,
             last_ping=self._last_ping,
             shared=self._shared,
+            prices=self.prices,
         )
         started_at = clock.now()
         start = time.perf_counter()

@@ -49,7 +49,7 @@ class Watcher:
         self.env = env
         self.client = client
         self.keep = keep
-        self.book = book or PriceBook()
+        self.book = book or PriceBook.load(None)
         self.budget_every = budget_every
         self.alerting = Alerting(file, catalogue)
         self._integrations = {i.name: i for i in file.integrations}

@@ -27,7 +27,7 @@ from tether.store import Store
 from tether.store.readiness import Snapshot, record_readiness
 from tether.workspace.loader import Workspace
 from tether.workspace.positions import Located, Path_
-from tether.workspace.rules import load_rules_located, rule_file
+from tether.workspace.rules import load_rules_located
 from tether.workspace.validate import format_path
 
 LADDER_FILE = "readiness.yaml"
@@ -110,7 +110,7 @@ def ladder_problems(ladder: Ladder, located: Located, file: str, text: str) -> l
 def load_ladder(workspace_dir: Path | None = None) -> Ladder:
     """rules/readiness.yaml (the workspace's own when it has one); InputError, located, on any problem."""
     ladder, located, shown = load_rules_located(LADDER_FILE, Ladder, workspace_dir)
-    text = rule_file(LADDER_FILE, workspace_dir).read_text(encoding="utf-8-sig")
+    text = located.text
     problems = ladder_problems(ladder, located, shown, text)
     if problems:
         raise InputError(problems)

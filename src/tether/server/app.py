@@ -66,7 +66,7 @@ class ServerConfig:
     catalogue: SystemCatalogue
     store_path: str
     env: Mapping[str, str] | None = None
-    book: PriceBook = field(default_factory=PriceBook)
+    book: PriceBook = field(default_factory=lambda: PriceBook.load(None))
     keep: int = KEEP_PER_CHECK
     background: list[Any] = field(default_factory=list)
     """Coroutine factories run for the app's lifetime (`--probe` puts the probe loop here)."""

@@ -12,12 +12,17 @@ import uvicorn
 
 from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
+from tether.monitor.costs import PriceBook
 from tether.server.app import ServerConfig, create_app
 from tether.store.db import Store
 
 
 def probe_loop(
-    file: WorkspaceFile, catalogue: SystemCatalogue, store_path: str, env: Mapping[str, str] | None = None
+    file: WorkspaceFile,
+    catalogue: SystemCatalogue,
+    store_path: str,
+    env: Mapping[str, str] | None = None,
+    book: PriceBook | None = None,
 ) -> Callable[[], Awaitable[None]]:
     """The probe schedule as a background task: the engine, with rollups and alerts as its sink."""
 
@@ -26,10 +31,10 @@ def probe_loop(
         from tether.monitor.watch import Watcher
 
         store = Store(store_path)
-        watcher = Watcher(file, catalogue, store, env=env)
+        watcher = Watcher(file, catalogue, store, env=env, book=book)
         jobs = make_jobs(file.integrations, file.defaults.interval, file.defaults.timeout)
         try:
-            async with Engine(jobs, store=store, on_batch=[watcher], env=env) as engine:
+            async with Engine(jobs, store=store, on_batch=[watcher], env=env, prices=watcher.book) as engine:
                 await engine.watch()
         finally:
             await watcher.drain()

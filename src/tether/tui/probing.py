@@ -81,7 +81,7 @@ class Prober:
         try:
             jobs = jobs_for(self.ws, interval=self.interval)
             async with Engine(
-                jobs, store=store, on_batch=[watcher], env=self.env, max_jitter=self.max_jitter
+                jobs, store=store, on_batch=[watcher], env=self.env, max_jitter=self.max_jitter, prices=watcher.book
             ) as engine:
                 await engine.watch(self._stop)
             await watcher.drain()
@@ -104,7 +104,7 @@ def probe_once(
 
     async def run(store: Store) -> list[CheckResult]:
         watcher = Watcher(ws.file, ws.systems, store, env=env, book=PriceBook.load(ws.root))
-        async with Engine(jobs_for(ws, names), store=store, on_batch=[watcher], env=env) as engine:
+        async with Engine(jobs_for(ws, names), store=store, on_batch=[watcher], env=env, prices=watcher.book) as engine:
             results = await engine.run_once()
         await watcher.drain()
         return results

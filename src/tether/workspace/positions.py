@@ -19,6 +19,8 @@ class Located:
     """Plain data from a YAML document, with positions for each path (1-based line, col)."""
 
     data: Any
+    text: str = ""
+    """The source it was parsed from, for locating a character inside a value."""
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     ends: dict[Path_, tuple[int, int]] = field(default_factory=dict)
@@ -89,7 +91,7 @@ def parse(text: str) -> Located:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        located = Located(data=None)
+        located = Located(data=None, text=text)
         if node is not None:
             located.data = _build(node, (), located, loader)
         return located

@@ -16,8 +16,8 @@ from anthropic import AsyncAnthropic
 
 from tether.checks.anthropic import AnthropicCheck
 from tether.monitor.context import ProbeContext
+from tether.monitor.costs import PriceBook, Usage
 from tether.monitor.faults import Category, ProbeFault, status_fault, transport_fault
-from tether.monitor.pricing import token_cost
 from tether.monitor.result import Outcome
 from tether.monitor.states import State
 from tether.secrets import redact
@@ -80,7 +80,7 @@ async def probe(check: AnthropicCheck, ctx: ProbeContext) -> Outcome:
                 outcome.request_id = sent.headers.get("request-id") or outcome.request_id
                 _limits(sent.headers, limits)
                 _json_or_fault(sent.headers, step)
-                _canary(check, outcome, await sent.parse(), model)
+                _canary(check, outcome, await sent.parse(), model, ctx.prices)
     except TimeoutError:
         raise ProbeFault(
             State.DOWN, Category.TIMEOUT, f"timeout: no answer to {step} within {ctx.timeout:g}s"
@@ -116,12 +116,12 @@ def _json_or_fault(headers: Any, step: str) -> None:
         raise ProbeFault(State.DOWN, Category.HTML, f"{step}: an HTML page where the API's JSON was expected")
 
 
-def _canary(check: AnthropicCheck, outcome: Outcome, message: Any, model: str) -> None:
+def _canary(check: AnthropicCheck, outcome: Outcome, message: Any, model: str, prices: PriceBook) -> None:
     usage = message.usage
     cache_write = getattr(usage, "cache_creation_input_tokens", None) or 0
     cache_read = getattr(usage, "cache_read_input_tokens", None) or 0
     outcome.tokens_in, outcome.tokens_out = usage.input_tokens, usage.output_tokens
-    outcome.cost_usd = token_cost(model, usage.input_tokens, usage.output_tokens, cache_write, cache_read)
+    outcome.cost_usd = prices.token_cost(model, Usage(usage.input_tokens, usage.output_tokens, cache_read, cache_write))
     outcome.metrics.update(
         tokens_in=usage.input_tokens,
         tokens_out=usage.output_tokens,

@@ -8,15 +8,15 @@ from typing import Any
 from tether.checks.http import HttpCheck
 from tether.monitor.conditions import MISSING, Observation, evaluate, parse_condition
 from tether.monitor.context import ProbeContext
+from tether.monitor.costs import PriceBook, Usage
 from tether.monitor.faults import Category, status_fault
 from tether.monitor.fetch import fetch
-from tether.monitor.pricing import token_cost
 from tether.monitor.result import ConditionResult, Outcome
 from tether.monitor.states import State
 from tether.secrets import redact
 
 
-def _ai_fields(seen: Observation) -> None:
+def _ai_fields(seen: Observation, prices: PriceBook) -> None:
     """Fill the AI placeholders from a response that carries them (Anthropic or OpenAI shapes)."""
     data = seen.json()
     if not isinstance(data, dict):
@@ -33,7 +33,7 @@ def _ai_fields(seen: Observation) -> None:
     if isinstance(error, dict) and isinstance(error.get("type"), str):
         seen.error_type = error["type"]
     if seen.tokens_in is not None or seen.tokens_out is not None:
-        seen.cost_usd = token_cost(seen.model, seen.tokens_in or 0, seen.tokens_out or 0)
+        seen.cost_usd = prices.token_cost(seen.model, Usage(seen.tokens_in or 0, seen.tokens_out or 0))
 
 
 def _body(check: HttpCheck, ctx: ProbeContext) -> tuple[bytes | None, dict[str, str]]:
@@ -58,7 +58,7 @@ async def probe(check: HttpCheck, ctx: ProbeContext) -> Outcome:
         follow_redirects=check.follow_redirects,
     )
     seen = Observation(status=got.status, response_time_ms=got.latency_ms, body=got.body)
-    _ai_fields(seen)
+    _ai_fields(seen, ctx.prices)
     results = []
     for text in check.conditions:
         ok, actual = evaluate(parse_condition(text), seen)
