@@ -142,9 +142,9 @@ def child_tether(file: str, db: str, refreshes: int) -> None:
 
 def flip_states(db: str, round_: int) -> None:
     """Another writer moves 5% of the integrations to their next state, as probing would (so the order changes)."""
+    from tether.checks.result import CheckResult
+    from tether.checks.states import State
     from tether.clock import now
-    from tether.monitor.result import CheckResult
-    from tether.monitor.states import State
     from tether.store import open_store
     from tether.store.results import latest_per_check, record_results
 

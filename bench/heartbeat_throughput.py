@@ -60,7 +60,7 @@ def serve(kind: str, folder: str) -> None:
         print(sock.getsockname()[1], flush=True)
         asyncio.run(uvicorn.Server(config).serve(sockets=[sock]))
         return
-    from tether.monitor.costs import PriceBook
+    from tether.pricing import PriceBook
     from tether.server.app import ServerConfig
     from tether.store import open_store
     from tether.workspace import load_workspace

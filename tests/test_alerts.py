@@ -9,16 +9,16 @@ import pytest
 
 from tests.receivers import Receiver, receiver  # noqa: F401
 from tether import clock
+from tether.checks.result import CheckResult
+from tether.checks.states import State
 from tether.model.alerts import SlackChannel, WebhookChannel
 from tether.monitor.channels import Notice, channel_id, deliver
 from tether.monitor.engine import Engine, make_jobs
-from tether.monitor.result import CheckResult
-from tether.monitor.states import State
 from tether.monitor.watch import Watcher
 from tether.store import Store, open_store
 from tether.store.incidents import Incident, incidents, notifications
 from tether.store.results import record_results
-from tether.store.rollups import windows
+from tether.store.rollups import Evidence, windows
 from tether.workspace import Workspace, load_workspace
 
 T0 = 1_780_000_000.0
@@ -248,7 +248,7 @@ async def test_maintenance_silences_alerts_and_stays_out_of_uptime(
         await feed(watcher, store, run("nightly", "beat", inside + k, False))
     assert open_ones(store) == []
     assert receiver.bodies == []
-    day = windows(store, now[0], now[0] - 86400)[("nightly", "beat")].day
+    day = windows(store, now[0], now[0] - 86400)[("nightly", "beat", Evidence.PROBE)].day
     assert day.count == 5
     assert day.uptime is None  # every run was inside the window
     outside = inside + 3 * 3600
@@ -317,4 +317,4 @@ async def test_the_engine_hands_each_batch_to_the_watcher(
     [found] = open_ones(store)
     assert (found.integration, found.category) == ("crm-sync", "no_data")
     assert len(receiver.bodies) == 1
-    assert windows(store, clock.now(), 0)[("crm-sync", "beat")].day.count == 3
+    assert windows(store, clock.now(), 0)[("crm-sync", "beat", Evidence.PROBE)].day.count == 3

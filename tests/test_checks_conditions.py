@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from tether.checks.conditions import ConditionError, Observation, evaluate, parse_condition
 from tether.errors import InputError
-from tether.monitor.conditions import ConditionError, Observation, evaluate, parse_condition
 from tether.workspace import load_workspace
 
 BODY = {

@@ -11,7 +11,7 @@ from tether import clock
 from tether.sandbox.scenario import Scenario, Workflow
 from tether.sandbox.server import Sandbox
 from tether.store import Store
-from tether.store.results import Ping, record_ping
+from tether.store.heartbeats import PingRecord, record_pings
 
 ENV = {"N8N_API_KEY": "k"}
 
@@ -84,7 +84,8 @@ async def test_heartbeat_never_pinged_is_unknown(probe_check: ProbeCheck) -> Non
 async def test_heartbeat_age_against_period_and_grace(
     store: Store, probe_check: ProbeCheck, age: float, ok: bool, state: str, category: str
 ) -> None:
-    record_ping(store, "subject", "zap-ran", Ping(at=clock.now() - age, ok=ok, duration_s=4.2))
+    at = clock.now() - age
+    record_pings(store, [PingRecord("subject", "zap-ran", at, ok, duration_s=4.2)], lambda _i, _t: False, clock.now())
     row = await probe_check(HEARTBEAT)
     assert (row["state"], row["category"]) == (state, category), row["reason"]
     assert row["metrics"]["duration_s"] == 4.2

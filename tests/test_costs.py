@@ -12,14 +12,17 @@ import pytest
 from typer.testing import CliRunner
 
 from tether import clock
+from tether.checks.result import CheckResult
+from tether.checks.states import State
 from tether.cli import app
+from tether.figures import Basis, read_figures
+from tether.figures.cost import cost_figures
+from tether.figures.month import month_of
 from tether.model.integration import Integration
+from tether.model.tokens import TokenCounts as Usage
 from tether.monitor import billing
-from tether.monitor.costs import PriceBook, TokenPrices, Usage, figures, month_of, usage_cost
-from tether.monitor.metrics import dashboard
-from tether.monitor.result import CheckResult
-from tether.monitor.states import State
 from tether.monitor.watch import Watcher
+from tether.pricing import PriceBook, TokenPrices, usage_cost
 from tether.sandbox.billing import ANTHROPIC_DAILY_CENTS, ANTHROPIC_DAILY_USAGE, OPENAI_DAILY_USD
 from tether.sandbox.server import Sandbox
 from tether.store import open_store
@@ -131,7 +134,7 @@ MAY_10_NOON = 1_778_414_400.0  # 2026-05-10 12:00 UTC; May has 31 days
 
 def test_middleware_plans_are_prorated_per_day_started() -> None:
     lead = integration(middleware={"platform": "zapier", "plan_monthly_usd": 31})
-    f = figures(lead, 0.0, 0.0, MAY_10_NOON, BOOK)
+    f = cost_figures(lead, 0.0, 0.0, 0.0, MAY_10_NOON, BOOK)
     assert f.middleware_usd == Decimal(10)  # ten days started of 31
     assert f.projected_usd == Decimal(31)
 
@@ -139,11 +142,12 @@ def test_middleware_plans_are_prorated_per_day_started() -> None:
 def test_projection_uses_the_measured_run_rate_and_keeps_monitoring_apart() -> None:
     lead = integration(budget={"monthly_usd": 30}, ai={"provider": "anthropic", "model": "claude-sonnet-4-5"})
     elapsed = (MAY_10_NOON - month_of(MAY_10_NOON).start) / (31 * 86400)
-    f = figures(lead, production_mtd=10.0, monitoring_mtd=0.5, now=MAY_10_NOON, book=BOOK)
+    f = cost_figures(lead, production=10.0, canaries=0.3, evals=0.2, now=MAY_10_NOON, book=BOOK)
     assert f.month_to_date_usd == Decimal("10.5")
     assert float(f.projected_usd) == pytest.approx(10.5 / elapsed)
     assert f.over_budget  # $10.50 by day 9.5 of 31 projects about $34, over $30
-    assert not f.estimated
+    assert f.monitoring_usd == Decimal("0.5")
+    assert f.basis is Basis.MEASURED
 
 
 def test_with_no_runs_yet_the_projection_comes_from_volume() -> None:
@@ -151,8 +155,8 @@ def test_with_no_runs_yet_the_projection_comes_from_volume() -> None:
         ai={"provider": "anthropic", "model": "claude-sonnet-4-5"},
         volume={"runs_per_month": 1000, "input_tokens_per_run": 1000, "output_tokens_per_run": 100},
     )
-    f = figures(lead, 0.0, 0.0, MAY_10_NOON, BOOK)
-    assert f.estimated
+    f = cost_figures(lead, 0.0, 0.0, 0.0, MAY_10_NOON, BOOK)
+    assert f.basis is Basis.VOLUME
     assert f.projected_usd == Decimal("4.5")  # 1M input at $3 + 100k output at $15
 
 
@@ -178,7 +182,7 @@ def test_budget_burn_is_a_degraded_state_and_an_incident(tmp_path: Path) -> None
     with open_store(tmp_path / "t.db") as store:
         record_pings(store, [PingRecord("leads", "beat", now, True, 1.0, cost_usd=20.0)], lambda _i, _t: False, now)
         record_results(store, [CheckResult("leads", "beat", "heartbeat", State.HEALTHY, "ok", "ok", now, None)])
-        [row] = dashboard(ws.file, store, now, BOOK)
+        [row] = read_figures(ws.file, store, now, BOOK)
         assert row.cost.over_budget
         assert row.state == State.DEGRADED
         watcher = Watcher(ws.file, ws.systems, store, budget_every=0)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.docs_support import lint, read_tree, run_docs
-from tether.monitor.result import CheckResult
-from tether.monitor.states import State
+from tether.checks.result import CheckResult
+from tether.checks.states import State
 from tether.store import open_store
 from tether.store.incidents import open_incident, resolve_incident
 from tether.store.results import record_results
@@ -94,12 +94,13 @@ def test_live_figures_come_from_the_store_and_repeat_byte_for_byte(workspace: Pa
     assert run_docs(workspace, "--out", "one", db=DB).exit_code == 0
     document = (workspace / "one/integrations/lead-intake-zapier.md").read_text()
     assert "As of 2026-01-10 00:00 GMT, state down." in document
-    assert "| success rate (7 days) | 75.0% |" in document
-    assert "| cost this month | $20.00 |" in document
-    assert "| budget | $120.00 a month |" in document
+    assert "- success rate (7 days): 75.00% of 40 probes (no runs recorded) over 7 days" in document
+    # $20 of model spend, and the Zapier plan ($69 a month) prorated for 10 days started of 31.
+    assert "- cost this month: $42.26 (model $20.00, monitoring $0.00, middleware $22.26)" in document
+    assert "- budget: $120.00 a month" in document
     assert "Current state: down (missed_ping) at 2026-01-10 00:00 GMT." in document
     index = (workspace / "one/index.md").read_text()
-    assert "| lead-intake-zapier | production | down | not assessed | $20.00 / $120.00 |" in index
+    assert "| lead-intake-zapier | production | down | not assessed | $42.26 / $120.00 |" in index
     assert run_docs(workspace, "--out", "two", db=DB).exit_code == 0
     assert read_tree(workspace / "one") == read_tree(workspace / "two")
     assert lint(workspace / "one") == []

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from tether.checks.result import CheckResult
+from tether.checks.states import State, is_failing, worst
 from tether.model.integration import Integration
 from tether.monitor.engine import Engine, Job, first_delay, make_jobs
-from tether.monitor.result import CheckResult
-from tether.monitor.states import State, is_failing, worst
 from tether.sandbox.server import Sandbox
 from tether.store import Store
 from tether.store.results import count_results, latest_per_check, latest_per_integration, record_results

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from tests.readiness_support import NOW, write_workspace
+from tether.checks.result import CheckResult
+from tether.checks.states import State
 from tether.docs.check import apply, plan
 from tether.docs.gather import gather
 from tether.docs.render import render_documents
-from tether.monitor.result import CheckResult
-from tether.monitor.states import State
+from tether.monitor.maintenance import excluder
 from tether.readiness import facts as sources
 from tether.readiness.facts import gather_facts
 from tether.store import Store
@@ -19,7 +20,7 @@ from tether.store.assessments import save_milestone
 from tether.store.evals import CaseRecord, RunRecord, save_run
 from tether.store.incidents import open_incident, resolve_incident
 from tether.store.results import record_results
-from tether.store.rollups import DAY
+from tether.store.rollups import DAY, fold_new
 from tether.workspace import Workspace
 from tether.workspace.loader import load_workspace
 
@@ -114,10 +115,12 @@ def test_monitoring_facts_from_recorded_results(ws: Workspace, store: Store) -> 
     batch = [_result(NOW - d * DAY - 600, True, 100.0) for d in range(3, 10)]
     batch += [_result(NOW - h * 3600 - 60, h not in (2, 5), 100.0 + 10 * h) for h in range(20)]
     record_results(store, batch)
+    with store.transaction() as db:  # as the watcher does after every batch
+        fold_new(db, excluder(ws.file), NOW)
     found = gather_facts(ws, store, NOW, [sources.monitoring])["app"]
     assert found["probe_history_days"].value == 9.0
     assert found["success_rate_7d"].value == pytest.approx(100 * 23 / 25, abs=1e-3)
-    assert found["success_rate_7d"].shown == "92.00% of 25 runs over 7 days"
+    assert found["success_rate_7d"].shown == "92.00% of 25 probes (no runs recorded) over 7 days"
     p95 = found["p95_ms"].value
     assert isinstance(p95, float)
     assert 270 < p95 < 300  # the 24-hour p95 of 100..290 ms, within the histogram's bound

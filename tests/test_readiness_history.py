@@ -9,15 +9,16 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.readiness_support import NOW, write_workspace
+from tether.checks.result import CheckResult
+from tether.checks.states import State
 from tether.cli import app
-from tether.monitor.result import CheckResult
-from tether.monitor.states import State
+from tether.monitor.maintenance import excluder
 from tether.readiness.ladder import scorecards
 from tether.store import Store
 from tether.store.incidents import open_incident, resolve_incident
 from tether.store.readiness import Snapshot, latest_readiness, readiness_history, record_readiness
 from tether.store.results import record_results
-from tether.store.rollups import DAY
+from tether.store.rollups import DAY, fold_new
 
 
 def snap(name: str, level: int, score: float, **checks: str) -> Snapshot:
@@ -90,6 +91,8 @@ checks:
         store,
         [CheckResult("app", "health", "http", State.HEALTHY, "ok", "ok", NOW - h * 3600, 50.0) for h in range(10)],
     )
+    with store.transaction() as db:  # as the watcher does after every batch
+        fold_new(db, excluder(ws.file), NOW)
     [card] = scorecards(ws, store, NOW)
     assert card.level.id == "production-ready"
     with store.transaction() as db:

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 
 from tests.http_flood import flood, post
+from tether.figures import read_figures
 from tether.model.workspace_file import WorkspaceFile
-from tether.monitor.costs import PriceBook
-from tether.monitor.metrics import dashboard
+from tether.pricing import PriceBook
 from tether.server.app import ServerConfig
 from tether.server.run import ServerThread
 from tether.store import open_store
 from tether.store.heartbeats import count_pings
 from tether.store.results import count_results
-from tether.store.rollups import all_time, fold_new, series
+from tether.store.rollups import Evidence, all_time, fold_new, series
 from tether.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,8 +32,8 @@ PROBER = textwrap.dedent(
     """
     import sys
     from tether import clock
-    from tether.monitor.result import CheckResult
-    from tether.monitor.states import State
+    from tether.checks.result import CheckResult
+    from tether.checks.states import State
     from tether.store import open_store
     from tether.store.results import record_results
     from tether.store.rollups import fold_new
@@ -106,7 +106,7 @@ def test_writers_and_a_reader_at_once_never_hit_database_is_locked(tmp_path: Pat
     with open_store(path) as reader:
         # Read as the dashboard and `tether serve` do, for as long as the writers write (bounded).
         while (prober.poll() is None or pinger.poll() is None) and reads < 10_000:
-            rows = dashboard(file, reader, 2e9)
+            rows = read_figures(file, reader, 2e9, PriceBook())
             series(reader, "i1", "1h", 2e9)
             all_time(reader)
             assert len(rows) == 20
@@ -121,8 +121,8 @@ def test_writers_and_a_reader_at_once_never_hit_database_is_locked(tmp_path: Pat
         assert count_results(store) == 150 * 40
         assert count_pings(store) == 150 * 10
         totals = all_time(store)
-        assert sum(t.count for (_, check), t in totals.items() if check == "api") == 150 * 40
-        assert sum(t.count for (_, check), t in totals.items() if check == "beat") == 150 * 10
+        assert sum(t.count for (_, check, _), t in totals.items() if check == "api") == 150 * 40
+        assert sum(t.count for (_, check, _), t in totals.items() if check == "beat") == 150 * 10
 
 
 def test_a_prober_killed_mid_batch_leaves_a_sound_store_with_every_committed_batch(tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_a_flood_of_ten_thousand_heartbeats_loses_none(tmp_path: Path) -> None:
     assert set(statuses) == {200}
     with open_store(db) as store:
         assert count_pings(store) == total
-        totals = all_time(store)[("zap", "ran")]
+        totals = all_time(store)[("zap", "ran", Evidence.RUN)]
         assert totals.count == total
         assert totals.count - totals.successes == total // 10
         assert totals.latency_sum_ms == pytest.approx(total * 200.0)

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tether.checks.result import CheckResult
+from tether.checks.states import State
+from tether.figures import read_figures
+from tether.model.tokens import TOKEN_TYPES, TokenCounts
 from tether.model.workspace_file import WorkspaceFile
-from tether.monitor.metrics import dashboard
-from tether.monitor.result import CheckResult
-from tether.monitor.states import State
+from tether.pricing import PriceBook
 from tether.store import Store, open_store
 from tether.store.histogram import EDGES, RELATIVE_ERROR, Histogram
 from tether.store.results import count_results, record_results
@@ -20,6 +22,7 @@ from tether.store.rollups import (
     DAY,
     HOUR,
     MINUTE,
+    Evidence,
     Sample,
     add_samples,
     all_time,
@@ -90,10 +93,9 @@ def samples_for(rng: random.Random, check: str, start: float, seconds: float, n:
                 ts=start + rng.uniform(0, seconds),
                 ok=rng.random() > 0.1,
                 latency_ms=rng.lognormvariate(math.log(400), 0.7),
-                input_tokens=rng.randint(0, 2000),
-                output_tokens=rng.randint(0, 500),
-                cache_read_tokens=rng.randint(0, 1000),
-                cache_write_tokens=rng.randint(0, 100),
+                tokens=TokenCounts(
+                    rng.randint(0, 2000), rng.randint(0, 500), rng.randint(0, 1000), rng.randint(0, 100)
+                ),
                 cost_usd=rng.uniform(0, 0.01),
                 monitoring_cost_usd=rng.uniform(0, 0.001),
             )
@@ -109,7 +111,7 @@ def test_windows_match_the_raw_samples(store: Store) -> None:
     for chunk in (recent[:700], recent[700:], older, oldest):  # several batches, as the engine writes them
         record_samples(store, chunk, NOW)
 
-    w = windows(store, NOW, month_start=NOW - 40 * DAY)[("lead-intake", "api")]
+    w = windows(store, NOW, month_start=NOW - 40 * DAY)[("lead-intake", "api", Evidence.PROBE)]
     assert w.day.count == len(recent)
     assert w.week.count == len(recent) + len(older)
     assert w.month.count == len(recent) + len(older) + len(oldest)
@@ -120,8 +122,8 @@ def test_windows_match_the_raw_samples(store: Store) -> None:
     assert within_bound(w.day.p(0.95), nearest_rank(latencies, 0.95))
     assert within_bound(w.day.p(0.5), nearest_rank(latencies, 0.5))
     everything = recent + older + oldest
-    for name in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"):
-        assert getattr(w.month, name) == sum(getattr(s, name) for s in everything)
+    for name in TOKEN_TYPES:
+        assert getattr(w.month.tokens, name) == sum(getattr(s.tokens, name) for s in everything)
     assert w.month.cost_usd == pytest.approx(sum(s.cost_usd for s in everything))
     assert w.month_to_date.monitoring_cost_usd == pytest.approx(sum(s.monitoring_cost_usd for s in everything))
 
@@ -130,7 +132,7 @@ def test_maintenance_runs_count_but_stay_out_of_uptime(store: Store) -> None:
     runs = [Sample("a", "c", NOW - 100 + i, ok=i % 2 == 0, excluded=i >= 6) for i in range(10)]
     # 6 counted runs (3 ok); 4 in maintenance (all failures and successes left out of uptime)
     record_samples(store, runs, NOW)
-    day = windows(store, NOW, NOW - DAY)[("a", "c")].day
+    day = windows(store, NOW, NOW - DAY)[("a", "c", Evidence.PROBE)].day
     assert day.count == 10
     assert day.uptime == pytest.approx(3 / 6)
     assert day.success_rate == pytest.approx(5 / 10)
@@ -145,7 +147,7 @@ def test_retention_drops_each_resolution_after_its_keep(store: Store) -> None:
     assert minute_buckets == [math.floor(NOW / MINUTE) * MINUTE]  # the 2-day-old minute went
     assert sum(1 for r, _ in rows if r == HOUR) == 2  # hours stay 30 days
     assert sum(1 for r, _ in rows if r == DAY) == 2
-    assert all_time(store)[("a", "c")].count == 2  # the all-time row never goes
+    assert all_time(store)[("a", "c", Evidence.PROBE)].count == 2  # the all-time row never goes
 
 
 def test_series_has_one_point_per_bucket(store: Store) -> None:
@@ -175,8 +177,8 @@ def test_fold_new_folds_each_result_exactly_once(store: Store) -> None:
     record_results(store, [result("a", "c", NOW, State.DOWN)])
     with store.transaction() as db:
         assert fold_new(db, lambda _i, _t: False, NOW) == 1
-    totals = all_time(store)[("a", "c")]
-    assert (totals.count, totals.successes, totals.input_tokens) == (6, 5, 18)
+    totals = all_time(store)[("a", "c", Evidence.PROBE)]
+    assert (totals.count, totals.successes, totals.tokens.input_tokens) == (6, 5, 18)
     assert totals.monitoring_cost_usd == pytest.approx(0.006)  # probe spend is monitoring spend
     assert totals.cost_usd == 0
 
@@ -221,16 +223,17 @@ def queries_for_dashboard(store: Store, n: int) -> int:
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
     try:
-        rows = dashboard(file, store, NOW)
+        rows = read_figures(file, store, NOW, PriceBook())
     finally:
         store.conn.set_trace_callback(None)
     assert len(rows) == n
-    assert all(r.day.count == 6 for r in rows)
-    return len(statements)
+    assert all(r.success.count == 6 for r in rows)
+    # sqlite-utils wraps each query in a savepoint and looks up its catalogue for rows_where: count ours.
+    return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT") and "sqlite_master" not in s)
 
 
 def test_dashboard_reads_a_constant_number_of_queries(tmp_path: Path) -> None:
     few = queries_for_dashboard(open_store(tmp_path / "few.db"), 3)
     many = queries_for_dashboard(open_store(tmp_path / "many.db"), 60)
     assert few == many
-    assert few <= 7  # five of ours, plus two catalogue lookups sqlite-utils makes for rows_where
+    assert few == 6  # three for the rollup windows, latest results, open incidents, latest evals

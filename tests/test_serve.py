@@ -15,13 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tether.monitor.costs import PriceBook
+from tether.pricing import PriceBook
 from tether.server.app import ServerConfig
 from tether.server.prometheus import BUCKETS_MS
 from tether.server.run import ServerThread
 from tether.store import open_store
 from tether.store.heartbeats import count_pings
-from tether.store.rollups import all_time
+from tether.store.rollups import Evidence, all_time
 from tether.workspace import load_workspace
 
 WORKSPACE = """
@@ -88,10 +88,14 @@ def test_pings_are_stored_with_duration_tokens_and_cost(served: tuple[str, Path]
         assert failed.json()["run_ok"] is False
         assert client.post("/ping/leads", params={"token": TOKEN}).status_code == 200
     with open_store(db) as store:
-        totals = all_time(store)[("leads", "zap-ran")]
+        totals = all_time(store)[("leads", "zap-ran", Evidence.RUN)]
     assert (totals.count, totals.successes, totals.latency_count) == (3, 2, 2)
     assert totals.latency_sum_ms == pytest.approx(2250)
-    assert (totals.input_tokens, totals.output_tokens, totals.cache_read_tokens) == (1500, 400, 1000)
+    assert (totals.tokens.input_tokens, totals.tokens.output_tokens, totals.tokens.cache_read_tokens) == (
+        1500,
+        400,
+        1000,
+    )
     assert totals.cost_usd == pytest.approx((1500 * 3 + 400 * 15 + 1000 * 0.3) / 1e6)
 
 
@@ -242,6 +246,7 @@ integrations:
 
 
 def test_probe_runs_the_schedule_in_the_same_process(tmp_path: Path) -> None:
+    from tether.monitor.session import Watching
     from tether.server.run import probe_loop
 
     path = tmp_path / "integrations.yaml"
@@ -250,7 +255,7 @@ def test_probe_runs_the_schedule_in_the_same_process(tmp_path: Path) -> None:
     db = tmp_path / "tether.db"
     open_store(db).close()
     config = ServerConfig(ws.file, ws.systems, str(db), env={"LEADS_TOKEN": TOKEN})
-    config.background.append(probe_loop(ws.file, ws.systems, str(db), env={}))
+    config.background.append(probe_loop(Watching(ws.file, ws.systems, PriceBook.load(None), env={}), str(db)))
     thread = ServerThread(config)
     url = thread.start()
     try:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input
 from textual.widgets.data_table import ColumnKey
 
 from tests.tui_support import NOW, SIZE, _result, cell, make_app, seeded_store, settle, shown_names
-from tether.monitor.states import State
+from tether.checks.states import State
 from tether.sandbox.server import Sandbox
 from tether.store import open_store
 from tether.store.results import latest_per_check, record_results

@@ -14,8 +14,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tether.monitor.result import CheckResult, ConditionResult
-from tether.monitor.states import State
+from tether.checks.result import CheckResult, ConditionResult
+from tether.checks.states import State
+from tether.model.tokens import TokenCounts
 from tether.store import Store, open_store
 from tether.store.incidents import open_incident, resolve_incident
 from tether.store.registry import sync_integrations
@@ -114,8 +115,7 @@ def seed(store: Store, ws: Workspace) -> None:
                     ok,
                     base * (1 + (j % 7) / 10),
                     cost_usd=cost,
-                    input_tokens=1500 if cost else 0,
-                    output_tokens=400 if cost else 0,
+                    tokens=TokenCounts(1500, 400) if cost else TokenCounts(),
                 )
             )
     record_samples(store, samples, NOW)

@@ -21,8 +21,9 @@ from types import TracebackType
 from tether import clock
 from tether.checks.heartbeat import HeartbeatCheck
 from tether.model.integration import Integration
-from tether.monitor.costs import PriceBook, Usage
-from tether.monitor.maintenance import in_maintenance
+from tether.model.tokens import TokenCounts
+from tether.monitor.maintenance import excluder
+from tether.pricing import PriceBook
 from tether.sandbox.env import sandbox_env
 from tether.sandbox.scenario import load_scenario
 from tether.sandbox.server import Sandbox, SandboxThread
@@ -60,7 +61,7 @@ class PlayedRun:
 
     integration: str
     check: str
-    usage: Usage
+    usage: TokenCounts
     cost: Decimal
     runaway: bool
 
@@ -83,14 +84,20 @@ class AutomationPlayer:
 
     def run_for(self, integration: Integration, check: HeartbeatCheck, elapsed: float) -> PlayedRun:
         volume = integration.volume
-        base = Usage(volume.input_tokens_per_run, volume.output_tokens_per_run) if volume else Usage(1500, 400)
+        assumed = self.book.assumed_run
+        base = TokenCounts(
+            volume.input_tokens_per_run if volume and volume.input_tokens_per_run is not None else assumed.input_tokens,
+            volume.output_tokens_per_run
+            if volume and volume.output_tokens_per_run is not None
+            else assumed.output_tokens,
+        )
         model = integration.ai.model if integration.ai else None
         unit = self.book.cost(model, base) or Decimal(0)
         runaway = integration.name == self.runaway and RUNAWAY[0] <= elapsed < RUNAWAY[1]
         if runaway and integration.budget is not None and unit > 0:
             # A prompt loop re-sends the whole context many times in one run.
             loops = max(1, int(Decimal(str(integration.budget.monthly_usd)) * RUNAWAY_SHARE / unit))
-            usage = Usage(base.input_tokens * loops, base.output_tokens * loops)
+            usage = base * loops
         else:
             usage = base
         return PlayedRun(integration.name, check.name, usage, self.book.cost(model, usage) or Decimal(0), runaway)
@@ -106,20 +113,13 @@ class AutomationPlayer:
                 at=now,
                 ok=True,
                 duration_s=1.8,
-                input_tokens=r.usage.input_tokens,
-                output_tokens=r.usage.output_tokens,
+                tokens=r.usage,
                 cost_usd=float(r.cost),
             )
             for r in runs
         ]
-        by_name = {i.name: i for i in self.ws.integrations}
-
-        def excluded(name: str, ts: float) -> bool:
-            found = by_name.get(name)
-            return found is not None and in_maintenance(self.ws.file, found, ts)
-
         with open_store(self.store_path) as store:
-            record_pings(store, records, excluded, now)
+            record_pings(store, records, excluder(self.ws.file), now)
         return runs
 
     def _run(self) -> None:

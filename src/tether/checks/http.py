@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 
 from tether.checks.base import CheckBase
-from tether.monitor.conditions import parse_condition
+from tether.checks.conditions import parse_condition
 
 
 def _valid_condition(text: str) -> str:

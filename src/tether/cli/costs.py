@@ -38,9 +38,10 @@ def costs(
     import httpx
 
     from tether.clock import now as clock_now
+    from tether.figures import read_figures
+    from tether.figures.month import month_of
     from tether.monitor.billing import DEFAULT_ACCESS, fetch
-    from tether.monitor.costs import PriceBook, month_of
-    from tether.monitor.metrics import dashboard
+    from tether.pricing import PriceBook
     from tether.store.costs import provider_month_to_date, provider_tokens, save_provider_figures
 
     ws = load(ctx)
@@ -65,7 +66,9 @@ def costs(
                     notes.append(f"{figures.provider}: could not fetch its figures ({figures.error})")
                     continue
                 save_provider_figures(store, figures.costs, figures.usage, now)
-        rows = dashboard(ws.file, store, now, PriceBook.load(ws.root))
+        with user_errors():
+            book = PriceBook.load(ws.root)
+        rows = read_figures(ws.file, store, now, book)
         reported = provider_month_to_date(store, prefix)
         tokens = provider_tokens(store, prefix)
     if name is not None:
@@ -107,13 +110,14 @@ def costs(
             _usd(r.cost.monitoring_usd),
             _usd(r.cost.middleware_usd),
             _usd(r.cost.month_to_date_usd),
-            _usd(r.cost.projected_usd) + (" (from volume)" if r.cost.estimated else ""),
+            _usd(r.cost.projected_usd),
+            r.cost.basis.words,
             _usd(r.cost.budget_usd),
             "OVER BUDGET" if r.cost.over_budget else "",
         ]
         for r in rows
     ]
-    headers = ["integration", "model", "monitoring", "middleware", "month to date", "projected", "budget", ""]
+    headers = ["integration", "model", "monitoring", "middleware", "month to date", "projected", "from", "budget", ""]
     print_table(headers, table, title="This month (UTC)")
     if providers:
         typer.echo("")

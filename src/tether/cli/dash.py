@@ -64,14 +64,15 @@ def open_default(ctx: typer.Context) -> None:
 
 def status_rows(ws: Workspace, store: Store, now: float) -> list[Any]:
     """Every integration's dashboard figures (the same figures the dashboard shows)."""
-    from tether.monitor.costs import PriceBook
-    from tether.monitor.metrics import dashboard
+    from tether.figures import read_figures
+    from tether.pricing import PriceBook
 
-    return dashboard(ws.file, store, now, PriceBook.load(ws.root))
+    return read_figures(ws.file, store, now, PriceBook.load(ws.root))
 
 
 def print_status(ws: Workspace, store: Store, as_json: bool = False, now: float | None = None) -> None:
     from tether.clock import now as clock_now
+    from tether.figures import Source
     from tether.tui import format as fmt
 
     rows = status_rows(ws, store, clock_now() if now is None else now)
@@ -90,11 +91,11 @@ def print_status(ws: Workspace, store: Store, as_json: bool = False, now: float 
                 r.name,
                 r.pattern,
                 owners.get(r.name, "—"),
-                fmt.percent(r.day.uptime),
-                fmt.percent(r.day.success_rate),
-                fmt.millis(r.day.p(0.95)),
+                fmt.percent(r.uptime.day),
+                fmt.success_text(r.success.rate, r.success.source is Source.PROBES).plain,
+                fmt.millis(r.processing.p95_ms),
                 f"{fmt.money(cost.month_to_date_usd)} {budget}{over}",
-                fmt.NOT_MEASURED if r.quality is None else fmt.percent(r.quality),
+                fmt.quality_text(r.quality_rate).plain,
             ]
         )
     print_table(HEADERS, table)

@@ -11,8 +11,10 @@ import typer
 from tether.cli.common import fail, load, open_db, print_json, print_table, user_errors
 
 if TYPE_CHECKING:
+    from tether.checks.result import CheckResult
     from tether.monitor.engine import Job
-    from tether.monitor.result import CheckResult
+    from tether.monitor.session import Watching
+    from tether.store import Store
     from tether.workspace import Workspace
 
 SANDBOX_PORT = 8765
@@ -25,10 +27,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _jobs(ws: Workspace, names: list[str]) -> list[Job]:
-    from tether.monitor.engine import make_jobs
+    from tether.monitor.session import plan_jobs
 
     with user_errors():
-        return make_jobs(ws.integrations, ws.file.defaults.interval, ws.file.defaults.timeout, names)
+        return plan_jobs(ws.file, names)
     raise AssertionError("unreachable")
 
 
@@ -39,7 +41,7 @@ def _row(result: CheckResult) -> list[Any]:
 
 def _summary(results: list[CheckResult]) -> list[list[Any]]:
     """Each integration's state: the worst of its checks (unknown never masks down)."""
-    from tether.monitor.states import worst
+    from tether.checks.states import worst
 
     grouped: dict[str, list[CheckResult]] = {}
     for r in results:
@@ -72,7 +74,7 @@ def probe(
     import asyncio
     from contextlib import ExitStack
 
-    from tether.monitor.states import is_failing
+    from tether.checks.states import is_failing
 
     ws = load(ctx)
     jobs = _jobs(ws, names or [])
@@ -90,14 +92,14 @@ def probe(
             box = stack.enter_context(running_sandbox(loaded))
             env = {**os.environ, **sandbox_env(ws, box.url)}
         store = stack.enter_context(open_db(ctx, ws))
-        from tether.monitor.costs import PriceBook
-        from tether.monitor.watch import Watcher  # rollups, incidents and alerts after each batch
+        from tether.monitor.session import Watching
 
-        watcher = Watcher(ws.file, ws.systems, store, env=env, book=PriceBook.load(ws.root))
+        with user_errors():
+            watching = Watching.of(ws, env)
         if watch:
-            _watch(jobs, store, env, concurrency, as_json, watcher)
+            _watch(watching, store, jobs, concurrency, as_json)
             return
-        results = asyncio.run(_once(jobs, store, env, concurrency, watcher))
+        results = asyncio.run(_once(watching, store, jobs, concurrency))
     if as_json:
         print_json([r.to_json() for r in results])
     else:
@@ -107,27 +109,19 @@ def probe(
     raise typer.Exit(1 if any(is_failing(r.state) for r in results) else 0)
 
 
-async def _once(
-    jobs: list[Job], store: Any, env: dict[str, str] | None, concurrency: int, watcher: Any
-) -> list[CheckResult]:
-    from tether.monitor.engine import Engine
+async def _once(watching: Watching, store: Store, jobs: list[Job], concurrency: int) -> list[CheckResult]:
+    from tether.monitor.session import monitoring
 
-    async with Engine(
-        jobs, store=store, env=env, concurrency=concurrency, on_batch=[watcher], prices=watcher.book
-    ) as engine:
-        results = await engine.run_once()
-    await watcher.drain()
-    return results
+    async with monitoring(watching, store, jobs, concurrency=concurrency) as engine:
+        return await engine.run_once()
 
 
-def _watch(
-    jobs: list[Job], store: Any, env: dict[str, str] | None, concurrency: int, as_json: bool, watcher: Any
-) -> None:
+def _watch(watching: Watching, store: Store, jobs: list[Job], concurrency: int, as_json: bool) -> None:
     import asyncio
     import json
 
     from tether.clock import iso
-    from tether.monitor.engine import Engine
+    from tether.monitor.session import monitoring
 
     last: dict[str, str] = {}
 
@@ -141,13 +135,8 @@ def _watch(
             last[key] = str(r.state)
 
     async def run() -> None:
-        try:
-            async with Engine(
-                jobs, store=store, env=env, concurrency=concurrency, on_batch=[watcher, show], prices=watcher.book
-            ) as engine:
-                await engine.watch()
-        finally:
-            await watcher.drain()
+        async with monitoring(watching, store, jobs, sinks=[show], concurrency=concurrency) as engine:
+            await engine.watch()
 
     if not as_json:
         typer.echo(f"watching {len(jobs)} checks; Ctrl-C stops (state changes are shown)", err=True)
@@ -168,7 +157,8 @@ def ping(
 ) -> None:
     """Record a heartbeat for an automation that cannot be polled (Zapier, Make)."""
     from tether.clock import now
-    from tether.store.results import Ping, record_ping
+    from tether.monitor.maintenance import excluder
+    from tether.store.heartbeats import PingRecord, record_pings
 
     ws = load(ctx)
     integration_name, _, check_name = name.partition("/")
@@ -180,7 +170,9 @@ def ping(
     if len(beats) > 1:
         fail(f"error: {integration.name} has several heartbeat checks; name one: {integration.name}/{beats[0]}")
     with open_db(ctx, ws) as store:
-        record_ping(store, integration.name, beats[0], Ping(at=now(), ok=not failed, duration_s=duration))
+        at = now()
+        record = PingRecord(integration.name, beats[0], at, ok=not failed, duration_s=duration)
+        record_pings(store, [record], excluder(ws.file), at)
     typer.echo(f"recorded a {'failed' if failed else 'successful'} run for {integration.name}/{beats[0]}")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tether.cli.common import db_path, fail, load, open_db
+from tether.cli.common import db_path, fail, load, open_db, user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +25,7 @@ def serve(
     import asyncio
     import contextlib
 
-    from tether.monitor.costs import PriceBook
+    from tether.monitor.session import Watching
     from tether.server.app import ServerConfig
     from tether.server.run import bind, make_server, probe_loop
 
@@ -33,9 +33,11 @@ def serve(
     path = str(db_path(ctx, ws))
     with open_db(ctx, ws):  # migrations and the registry sync happen once, up front
         pass
-    config = ServerConfig(ws.file, ws.systems, path, book=PriceBook.load(ws.root))
+    with user_errors():
+        watching = Watching.of(ws)
+    config = ServerConfig(ws.file, ws.systems, path, book=watching.book)
     if probe:
-        config.background.append(probe_loop(ws.file, ws.systems, path, book=config.book))
+        config.background.append(probe_loop(watching, path))
     try:
         sock = bind(host, port)
     except OSError as exc:

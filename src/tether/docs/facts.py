@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tether.figures import IntegrationFigures
 from tether.model.integration import Integration
 from tether.model.systems import SystemCatalogue
 from tether.model.troubleshooting import FailureMode, Troubleshooting
+from tether.model.workspace_file import WorkspaceFile
+from tether.pricing import PriceBook
 
 
 @dataclass(frozen=True)
@@ -26,20 +29,16 @@ class CheckStatus:
 
 @dataclass(frozen=True)
 class Monitoring:
-    """One integration's figures from the monitor; None where a figure is not measured yet."""
+    """One integration's figures (tether.figures) as of the latest result, and each check's latest result."""
 
     as_of: float
     """The time of the latest result these figures include."""
-    state: str | None = None
-    success_rate: float | None = None
-    """0..1 over the window below."""
-    window: str | None = None
-    p95_ms: float | None = None
-    quality: float | None = None
-    """The latest eval pass rate, 0..1."""
-    cost_mtd_usd: float | None = None
-    projected_usd: float | None = None
+    figures: IntegrationFigures
     checks: dict[str, CheckStatus] = field(default_factory=dict)
+
+    @property
+    def state(self) -> str:
+        return str(self.figures.state)
 
 
 @dataclass(frozen=True)
@@ -130,6 +129,9 @@ class DocumentSet:
     integrations: list[Integration]
     systems: SystemCatalogue
     troubleshooting: Troubleshooting
+    file: WorkspaceFile
+    """The definitions as loaded: what the figures are read for."""
+    prices: PriceBook
     root: Path | None = None
     """The workspace folder, for its own rules (the questionnaire) where a source needs them."""
     default_interval: float = 60.0

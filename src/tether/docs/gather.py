@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from tether.docs.facts import DocumentSet
 from tether.model.troubleshooting import Troubleshooting
+from tether.pricing import PriceBook
 from tether.store import Store
 from tether.workspace import Workspace
 from tether.workspace.rules import load_rules
@@ -23,6 +24,8 @@ def gather(ws: Workspace, store: Store | None) -> DocumentSet:
         integrations=list(ws.integrations),
         systems=ws.systems,
         troubleshooting=load_rules("troubleshooting.yaml", Troubleshooting, ws.root),
+        file=ws.file,
+        prices=PriceBook.load(ws.root),
         root=ws.root,
         default_interval=ws.file.defaults.interval,
         default_timeout=ws.file.defaults.timeout,

@@ -50,6 +50,11 @@ def code(text: object) -> str:
 
 
 @lru_cache(maxsize=65536)
+def unbroken(text: str) -> str:
+    """Text that `wrap` keeps on one line (a figure and its window, so no line starts with a number)."""
+    return text.replace(" ", _KEEP)
+
+
 def wrap(text: str, first: str = "", indent: str | None = None, width: int = WIDTH) -> str:
     """Wrap already-escaped inline markdown; `first` prefixes line one (a list marker), `indent` the rest.
 

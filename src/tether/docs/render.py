@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ import jinja2
 import yaml
 
 from tether.docs import markdown
-from tether.docs.facts import DocumentSet, system_ids
+from tether.docs.facts import DocumentSet, Monitoring, system_ids
 from tether.model.common import PATTERN_TITLES, Pattern
 from tether.model.integration import Integration
 from tether.secrets import redact, referenced_names
@@ -105,12 +106,52 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def _usd(value: float) -> str:
+def _usd(value: float | Decimal) -> str:
     return f"${value:,.2f}"
 
 
 def _ms(value: float) -> str:
     return f"{value:,.0f} ms"
+
+
+def figure_rows(m: Monitoring) -> list[list[str]]:
+    """The "Current figures" table: each figure of tether.figures in words, with where it comes from."""
+    f = m.figures
+    windows = ("24 hours", "7 days", "30 days", "365 days")
+    uptimes = ", ".join(
+        markdown.unbroken(f"{window} {'not measured' if v is None else _pct(v)}")
+        for window, v in zip(windows, f.uptime.by_window().values(), strict=True)
+    )
+    p95 = f.processing.p95_ms
+    quality = "not measured yet" if f.quality_rate is None else _pct(f.quality_rate)
+    if f.quality is not None and f.quality.suites:
+        quality += (
+            " ("
+            + ", ".join(
+                f"{s.suite} {'-' if s.pass_rate is None else _pct(s.pass_rate)}, run #{s.id}" for s in f.quality.suites
+            )
+            + ")"
+        )
+    elif f.quality is None:
+        quality = "not measured: no sample suites declared"
+    c = f.cost
+    return [
+        ["uptime, from probes (maintenance left out)", uptimes],
+        ["success rate (24 hours)", f.success.words("24 hours")],
+        ["success rate (7 days)", f.success_week.words("7 days")],
+        [
+            "p95 processing time (24 hours)",
+            "not measured yet" if p95 is None else f"{_ms(p95)} from {f.processing.source}",
+        ],
+        ["quality (eval pass rate)", quality],
+        [
+            "cost this month",
+            f"{_usd(c.month_to_date_usd)} (model {_usd(c.production_usd)}, monitoring {_usd(c.monitoring_usd)}, "
+            f"middleware {_usd(c.middleware_usd)})",
+        ],
+        ["projected month end", c.projection_words],
+        ["budget", "none set" if c.budget_usd is None else f"{_usd(c.budget_usd)} a month"],
+    ]
 
 
 class Renderer:
@@ -129,6 +170,7 @@ class Renderer:
             status_page=self.status_page,
             flow=self.flow,
             join=_join,
+            figure_rows=figure_rows,
             systems_of=system_ids,
             interval=lambda check: duration(check.interval or docs.default_interval),
             timeout=lambda check: duration(check.timeout or docs.default_timeout),

@@ -6,8 +6,6 @@ has nothing recorded, its source adds nothing and the documents say "not measure
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from tether.docs.facts import (
@@ -22,45 +20,31 @@ from tether.docs.facts import (
     RoadmapMonth,
 )
 from tether.model.common import PATTERN_TITLES, Pattern
-from tether.monitor.states import worst
 from tether.store import Store
 from tether.store import incidents as incident_store
 from tether.store import results as result_store
-from tether.store import rollups as rollup_store
 
 PASSING = ("ok", "maintenance")
 """Categories that are not failures: they never count toward a failure mode."""
 
 
 def monitoring(store: Store, docs: DocumentSet) -> None:
-    """Each check's latest state, and the figures rolled up over the last day, week and month."""
+    """Each check's latest state, and the figures (tether.figures) as of the newest result."""
+    from tether.figures import read_figures
+
     latest = result_store.latest_per_integration(store)
     if not latest:
         return
-    # "Now" for the windows is the newest result in the store, never the clock: same store, same bytes.
+    # "Now" for the figures is the newest result in the store, never the clock: same store, same bytes.
     as_of = max(row["started_at"] for rows in latest.values() for row in rows)
-    month_start = datetime.fromtimestamp(as_of, tz=UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    windows = rollup_store.windows(store, as_of, month_start.timestamp())
+    figures = {f.name: f for f in read_figures(docs.file, store, as_of, docs.prices)}
     for integration in docs.integrations:
         rows = latest.get(integration.name, [])
         if not rows:
             continue
-        mine = [w for (name, _), w in windows.items() if name == integration.name]
-        week, day, mtd = (
-            _total(w.week for w in mine),
-            _total(w.day for w in mine),
-            _total(w.month_to_date for w in mine),
-        )
-        elapsed_days = max((as_of - month_start.timestamp()) / 86400, 1.0)
-        days_in_month = _days_in_month(month_start)
         docs.monitoring[integration.name] = Monitoring(
             as_of=max(row["started_at"] for row in rows),
-            state=str(worst(row["state"] for row in rows)),
-            success_rate=week.success_rate,
-            window="7 days",
-            p95_ms=day.p(0.95),
-            cost_mtd_usd=mtd.cost_usd if mtd.count else None,
-            projected_usd=mtd.cost_usd / elapsed_days * days_in_month if mtd.count else None,
+            figures=figures[integration.name],
             checks={row["check"]: CheckStatus(row["state"], row["reason"] or None, row["started_at"]) for row in rows},
         )
 
@@ -106,20 +90,6 @@ def _episodes(results: list[dict[str, Any]]) -> dict[str, list[float]]:
             out.setdefault(category, []).append(row["started_at"])
         open_episode[check] = (category, row["started_at"])
     return out
-
-
-def _total(windows: Iterable[rollup_store.Totals]) -> rollup_store.Totals:
-    total = rollup_store.Totals()
-    for window in windows:
-        total.add_row(window.row())
-    return total
-
-
-def _days_in_month(start: datetime) -> int:
-    following = (
-        start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-    )
-    return (following - start).days
 
 
 def assessment(store: Store, docs: DocumentSet) -> None:

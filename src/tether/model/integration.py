@@ -29,8 +29,9 @@ class AIStep(StrictModel):
 
 class Volume(StrictModel):
     runs_per_month: int = Field(ge=0)
-    input_tokens_per_run: int = Field(default=0, ge=0)
-    output_tokens_per_run: int = Field(default=0, ge=0)
+    input_tokens_per_run: int | None = Field(default=None, ge=0)
+    """Left out: the tokens rules/prices.yaml `assumptions` gives a run (as the advisor's estimate)."""
+    output_tokens_per_run: int | None = Field(default=None, ge=0)
 
 
 class Budget(StrictModel):

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 
 from tether import clock
+from tether.checks.states import State
 from tether.model.integration import Integration
-from tether.monitor.costs import PriceBook
 from tether.monitor.faults import Category, ProbeFault
-from tether.monitor.states import State
+from tether.pricing import PriceBook
 from tether.secrets import MissingEnv, expand
 from tether.store.results import Ping
 

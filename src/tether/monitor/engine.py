@@ -24,14 +24,14 @@ import httpx
 
 from tether import clock
 from tether.checks.base import CheckBase
+from tether.checks.result import CheckResult, Outcome
+from tether.checks.states import State
 from tether.errors import did_you_mean
 from tether.model.integration import Integration
 from tether.monitor.context import ProbeContext
-from tether.monitor.costs import PriceBook
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.kinds import probe_for
-from tether.monitor.result import CheckResult, Outcome
-from tether.monitor.states import State
+from tether.pricing import PriceBook
 from tether.secrets import redact
 from tether.store.db import Store
 from tether.store.results import Ping, last_ping, record_results

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from enum import StrEnum
 
-from tether.monitor.states import State
+from tether.checks.states import State
 
 
 class Category(StrEnum):

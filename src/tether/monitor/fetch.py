@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
+from tether.checks.states import State
 from tether.monitor.faults import Category, ProbeFault, transport_fault
-from tether.monitor.states import State
 
 MAX_BODY = 1024 * 1024
 

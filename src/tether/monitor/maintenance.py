@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,3 +51,15 @@ def in_maintenance(file: WorkspaceFile, integration: Integration, ts: float) -> 
     """Whether `ts` falls in one of the workspace's or the integration's windows."""
     zone = file.workspace.timezone
     return any(window_covers(w, ts, zone) for w in windows_for(file, integration))
+
+
+def excluder(file: WorkspaceFile) -> Callable[[str, float], bool]:
+    """`excluded(integration, ts)`: whether a run of that integration at that time is inside one of
+    its maintenance windows (left out of uptime). The one excluder every writer folds with."""
+    by_name = {i.name: i for i in file.integrations}
+
+    def excluded(name: str, ts: float) -> bool:
+        found = by_name.get(name)
+        return found is not None and in_maintenance(file, found, ts)
+
+    return excluded

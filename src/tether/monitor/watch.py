@@ -1,6 +1,6 @@
 """After each committed batch of results: rollups, retention, alerts, notifications.
 
-`Watcher` is the probe engine's `on_batch` sink (`Engine(jobs, store=store, on_batch=[watcher])`).
+`Watcher` is the probe engine's first `on_batch` sink; monitor.session assembles the two.
 The store work is one short transaction; notices are sent afterwards on the running event
 loop (async httpx), and each delivery is recorded, so a failed one is retried next time.
 """
@@ -14,15 +14,15 @@ from collections.abc import Mapping, Sequence
 import httpx
 
 from tether import clock
+from tether.checks.result import CheckResult
+from tether.checks.states import is_failing
+from tether.figures import read_figures
 from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
 from tether.monitor.alerts import BUDGET_CHECK, Alerting, Observation
 from tether.monitor.channels import Delivery, Notice, deliver
-from tether.monitor.costs import PriceBook
-from tether.monitor.maintenance import in_maintenance
-from tether.monitor.metrics import dashboard
-from tether.monitor.result import CheckResult
-from tether.monitor.states import is_failing
+from tether.monitor.maintenance import excluder
+from tether.pricing import PriceBook
 from tether.store.db import Store
 from tether.store.incidents import record_notification
 from tether.store.retention import KEEP_PER_CHECK, keep_last
@@ -52,14 +52,10 @@ class Watcher:
         self.book = book or PriceBook.load(None)
         self.budget_every = budget_every
         self.alerting = Alerting(file, catalogue)
-        self._integrations = {i.name: i for i in file.integrations}
+        self.excluded = excluder(file)
+        """Inside a maintenance window: left out of uptime."""
         self._budget_at = float("-inf")
         self._tasks: set[asyncio.Task[list[Delivery]]] = set()
-
-    def excluded(self, integration: str, ts: float) -> bool:
-        """Inside a maintenance window: left out of uptime."""
-        found = self._integrations.get(integration)
-        return found is not None and in_maintenance(self.file, found, ts)
 
     def __call__(self, batch: list[CheckResult]) -> None:
         now = clock.now()
@@ -81,12 +77,12 @@ class Watcher:
             return []
         self._budget_at = now
         observations = []
-        for row in dashboard(self.file, self.store, now, self.book):
-            if row.cost.budget_usd is None:
-                continue
+        for row in read_figures(self.file, self.store, now, self.book):
             c = row.cost
-            reason = f"projected ${c.projected_usd:.2f} this month against a budget of ${c.budget_usd:.2f}"
-            observations.append(Observation(row.name, BUDGET_CHECK, now, not c.over_budget, reason, "budget"))
+            if c.budget_usd is not None:
+                observations.append(
+                    Observation(row.name, BUDGET_CHECK, now, not c.over_budget, c.budget_words(), "budget")
+                )
         with self.store.transaction() as db:
             return self.alerting.evaluate(db, observations, now)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tether.clock import iso
@@ -18,7 +17,7 @@ from tether.store import Store
 from tether.workspace.loader import Workspace
 
 if TYPE_CHECKING:
-    from tether.monitor.costs import PriceBook
+    from tether.pricing import PriceBook
 
 DAY = 86400.0
 
@@ -134,7 +133,7 @@ def docs(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -> None
 
 def _book(ws: Workspace) -> PriceBook:
     from tether.errors import InputError
-    from tether.monitor.costs import PriceBook
+    from tether.pricing import PriceBook
 
     try:
         return PriceBook.load(ws.root)
@@ -143,79 +142,52 @@ def _book(ws: Workspace) -> PriceBook:
 
 
 def monitoring(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -> None:
-    """Probe history, success rate, p95, open incidents and cost, from the monitor's rollups."""
-    from tether.monitor.costs import month_of
-    from tether.monitor.maintenance import in_maintenance
-    from tether.monitor.metrics import dashboard
-    from tether.store.evals import eval_spend
+    """Probe history, success rate, p95, open incidents and cost: the figures (tether.figures)."""
+    from tether.figures import read_figures
     from tether.store.incidents import open_incidents
     from tether.store.readiness import probe_history_days
-    from tether.store.rollups import fold_new
 
-    by_name = {i.name: i for i in ws.integrations}
-
-    def excluded(name: str, ts: float) -> bool:
-        found = by_name.get(name)
-        return found is not None and in_maintenance(ws.file, found, ts)
-
-    # Results recorded by a probe with no watcher attached are folded now, so the figures are current.
-    with store.transaction() as db:
-        fold_new(db, excluded, now)
-    rows = {row.name: row for row in dashboard(ws.file, store, now, _book(ws))}
+    rows = {row.name: row for row in read_figures(ws.file, store, now, _book(ws))}
     days = probe_history_days(store)
     incidents = open_incidents(store.db)
-    month = month_of(now)
-    fraction = Decimal(str(month.elapsed_fraction(now)))
-    evals = eval_spend(store, month.start)
     for i in ws.integrations:
         f, row = out[i.name], rows[i.name]
         f["probe_history_days"] = Fact(float(days.get(i.name, 0)), _plural(days.get(i.name, 0), "day") + " with probes")
-        uptime = row.week.uptime
-        counted = row.week.count - row.week.excluded
+        success = row.success_week
         f["success_rate_7d"] = Fact(
-            None if uptime is None else round(uptime * 100, 3),
-            "no runs in 7 days" if uptime is None else f"{uptime:.2%} of {counted:,} runs over 7 days",
+            None if success.rate is None else round(success.rate * 100, 3), success.words("7 days")
         )
-        p95 = row.day.p(0.95)
+        p95 = row.processing.p95_ms
         f["p95_ms"] = Fact(p95, "no timed runs in 24 hours" if p95 is None else f"p95 {p95:,.0f} ms over 24 hours")
-        mine = [x for x in incidents if x.integration == i.name or i.name in x.affected]
+        mine = [x for x in incidents if x.concerns(i.name)]
         f["open_incidents"] = Fact(
             float(len(mine)),
             "none open" if not mine else f"#{mine[0].id} open since {iso(mine[0].opened_at)}: {mine[0].reason}",
         )
-        projected = row.cost.projected_usd + Decimal(str(evals.get(i.name, 0.0))) / fraction
-        budget = row.cost.budget_usd
-        basis = "from `volume` at list prices" if row.cost.estimated else "from measured spend"
-        f["projected_cost_usd"] = Fact(float(projected), f"${projected:,.2f} projected {basis}")
-        f["cost_within_budget"] = Fact(
-            None if budget is None else projected <= budget,
-            "no budget set"
-            if budget is None
-            else f"${projected:,.2f} projected this month ({basis}) against a budget of ${budget:,.2f}",
-        )
+        cost = row.cost
+        f["projected_cost_usd"] = Fact(float(cost.projected_usd), cost.projection_words)
+        f["cost_within_budget"] = Fact(None if cost.budget_usd is None else not cost.over_budget, cost.budget_words())
 
 
 def quality(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -> None:
-    """The latest eval run of each sample suite the integration declares now."""
+    """The latest eval run of each sample suite the integration declares now (the figures' quality)."""
+    from tether.figures.quality import quality_figures
     from tether.store.evals import latest_quality
 
     latest = latest_quality(store)
     for i in ws.integrations:
         f = out[i.name]
-        found = latest.get(i.name)
-        runs = {name: s for name, s in (found.suites if found else {}).items() if name in {x.name for x in i.samples}}
-        never = [s.name for s in i.samples if s.name not in runs]
-        if not i.samples:
+        q = quality_figures(i, latest.get(i.name))
+        if q is None:
             for name in ("eval_pass_rate", "eval_meets_target", "eval_age_days"):
                 f[name] = Fact(None, "no sample suites to run; add `samples:`")
             continue
-        graded = sum(s.graded for s in runs.values())
-        rate = sum(s.passed for s in runs.values()) / graded if graded else None
+        rate = q.pass_rate
         f["eval_pass_rate"] = Fact(
             None if rate is None else round(rate * 100, 3),
-            "no eval has run" if rate is None else f"{rate:.1%} of {graded} graded cases",
+            "no eval has run" if rate is None else f"{rate:.1%} of {q.graded} graded cases",
         )
-        below = [s for s in runs.values() if not s.meets_target]
+        below = q.below_target
         if below:
             s = below[0]
             why = s.stopped or (
@@ -224,15 +196,15 @@ def quality(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -> N
                 else f"{s.pass_rate:.1%} against a target of {s.target_pass_rate:.0%}"
             )
             f["eval_meets_target"] = Fact(False, f"suite {s.suite}: {why}")
-        elif never:
-            f["eval_meets_target"] = Fact(None, f"suite {never[0]} has never run")
+        elif q.never_run:
+            f["eval_meets_target"] = Fact(None, f"suite {q.never_run[0]} has never run")
         else:
-            f["eval_meets_target"] = Fact(True, f"{_plural(len(runs), 'suite')} at or above target")
-        oldest = min((s.started_at for s in runs.values()), default=None)
+            f["eval_meets_target"] = Fact(True, f"{_plural(len(q.suites), 'suite')} at or above target")
+        oldest = q.as_of
         f["eval_age_days"] = Fact(
-            None if never or oldest is None else round((now - oldest) / DAY, 2),
-            f"suite {never[0]} has never run"
-            if never
+            None if q.never_run or oldest is None else round((now - oldest) / DAY, 2),
+            f"suite {q.never_run[0]} has never run"
+            if q.never_run
             else f"quality last measured {(now - (oldest or now)) / DAY:.1f} days ago",
         )
 

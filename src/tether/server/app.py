@@ -29,13 +29,14 @@ from starlette.routing import Route
 
 from tether import clock
 from tether.checks.heartbeat import HeartbeatCheck
+from tether.figures import read_figures
 from tether.model.common import parse_duration
 from tether.model.integration import Integration
 from tether.model.systems import SystemCatalogue
+from tether.model.tokens import TOKEN_TYPES, TokenCounts
 from tether.model.workspace_file import WorkspaceFile
-from tether.monitor.costs import PriceBook, Usage
-from tether.monitor.maintenance import in_maintenance
-from tether.monitor.metrics import dashboard
+from tether.monitor.maintenance import excluder
+from tether.pricing import PriceBook
 from tether.secrets import MissingEnv, expand
 from tether.server import prometheus
 from tether.server.pings import PingWriter
@@ -46,7 +47,6 @@ from tether.store.retention import KEEP_PER_CHECK
 from tether.store.rollups import all_time
 
 MAX_BODY = 64 * 1024
-TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
 
 
 class BadRequest(Exception):
@@ -78,13 +78,10 @@ class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.integrations = {i.name: i for i in config.file.integrations}
+        self.excluded = excluder(config.file)
         self.writer: PingWriter | None = None
         self.reader: Store | None = None
         self._read_lock = asyncio.Lock()
-
-    def excluded(self, integration: str, ts: float) -> bool:
-        found = self.integrations.get(integration)
-        return found is not None and in_maintenance(self.config.file, found, ts)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -167,7 +164,7 @@ class Server:
             if not math.isfinite(seconds) or seconds < 0:
                 raise BadRequest(400, "duration must be a finite, non-negative number of seconds")
         tokens: dict[str, int] = {}
-        for name in TOKEN_FIELDS:
+        for name in TOKEN_TYPES:
             value = data.get(name, 0)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise BadRequest(400, f"{name} must be a non-negative whole number")
@@ -175,8 +172,8 @@ class Server:
         model = data.get("model") or (integration.ai.model if integration.ai else None)
         if model is not None and not isinstance(model, str):
             raise BadRequest(400, "model must be a string")
-        usage = Usage(**tokens)
-        cost = self.config.book.cost(model, usage) if any(tokens.values()) else Decimal(0)
+        usage = TokenCounts(**tokens)
+        cost = self.config.book.cost(model, usage) if usage else Decimal(0)
         return PingRecord(
             integration=integration.name,
             check=check.name,
@@ -185,7 +182,7 @@ class Server:
             duration_s=seconds,
             model=model,
             cost_usd=float(cost or 0),
-            **tokens,
+            tokens=usage,
         )
 
     async def ping(self, request: Request) -> Response:
@@ -214,7 +211,7 @@ class Server:
 
         def read() -> str:
             now = clock.now()
-            rows = dashboard(self.config.file, reader, now, self.config.book)
+            rows = read_figures(self.config.file, reader, now, self.config.book)
             return prometheus.render(rows, all_time(reader))
 
         return Response(await self._read(read), media_type=prometheus.CONTENT_TYPE)
@@ -225,7 +222,7 @@ class Server:
 
         def read() -> dict[str, Any]:
             now = clock.now()
-            rows = dashboard(self.config.file, reader, now, self.config.book)
+            rows = read_figures(self.config.file, reader, now, self.config.book)
             return {
                 "generated_at": clock.iso(now),
                 "integrations": [r.to_json() for r in rows],

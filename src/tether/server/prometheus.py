@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from tether.monitor.metrics import IntegrationFigures
-from tether.monitor.states import State
+from tether.checks.states import State
+from tether.figures import IntegrationFigures
 from tether.store.histogram import EDGES, STEPS_PER_DOUBLING
-from tether.store.rollups import TOKEN_TYPES, Totals
+from tether.store.rollups import Evidence, Key, Totals
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -64,7 +64,8 @@ class Exposition:
         return "\n".join(lines) + "\n"
 
 
-def render(rows: Iterable[IntegrationFigures], totals: Mapping[tuple[str, str], Totals]) -> str:
+def render(rows: Iterable[IntegrationFigures], totals: Mapping[Key, Totals]) -> str:
+    """The figures (tether.figures) as gauges, and all-time rollups as counters."""
     out = Exposition()
     for row in rows:
         base = {"integration": row.name, "pattern": row.pattern}
@@ -76,19 +77,46 @@ def render(rows: Iterable[IntegrationFigures], totals: Mapping[tuple[str, str], 
                 {**base, "state": str(state)},
                 1 if row.state == state else 0,
             )
-        for window, span in (("24h", row.day), ("7d", row.week), ("30d", row.month)):
-            if span.uptime is not None:
+        for window, uptime in row.uptime.by_window().items():
+            if uptime is not None:
                 out.add(
                     "tether_integration_uptime_ratio",
                     "gauge",
-                    "Share of runs that succeeded over the window, maintenance windows left out.",
+                    "Share of probes that found its dependencies up over the window, maintenance windows left out.",
                     {**base, "window": window},
-                    span.uptime,
+                    uptime,
                 )
+        for window, success in (("24h", row.success), ("7d", row.success_week)):
+            if success.rate is not None:
+                out.add(
+                    "tether_integration_success_ratio",
+                    "gauge",
+                    "Share of its runs that succeeded over the window (`source` probes: no runs recorded).",
+                    {**base, "window": window, "source": str(success.source)},
+                    success.rate,
+                )
+        for quantile, value in (("0.5", row.processing.p50_ms), ("0.95", row.processing.p95_ms)):
+            if value is not None:
+                out.add(
+                    "tether_integration_processing_seconds",
+                    "gauge",
+                    "Processing time over 24 hours at a quantile (`source` probes: no timed runs recorded).",
+                    {**base, "quantile": quantile, "source": str(row.processing.source)},
+                    value / 1000,
+                )
+        if row.quality_rate is not None:
+            out.add(
+                "tether_integration_quality_ratio",
+                "gauge",
+                "Share of graded eval cases passing in the latest run of each declared sample suite.",
+                base,
+                row.quality_rate,
+            )
         cost = row.cost
-        for spend, value in (
+        for spend, usd in (
             ("production", cost.production_usd),
-            ("monitoring", cost.monitoring_usd),
+            ("canaries", cost.canaries_usd),
+            ("evals", cost.evals_usd),
             ("middleware", cost.middleware_usd),
         ):
             out.add(
@@ -96,13 +124,13 @@ def render(rows: Iterable[IntegrationFigures], totals: Mapping[tuple[str, str], 
                 "gauge",
                 "Spend this calendar month (UTC) so far, by kind of spend.",
                 {**base, "spend": spend},
-                float(value),
+                float(usd),
             )
         out.add(
             "tether_integration_projected_month_usd",
             "gauge",
-            "Projected spend by the end of this calendar month.",
-            base,
+            "Projected spend by the end of this calendar month (`basis`: measured, volume, measured+volume).",
+            {**base, "basis": str(cost.basis)},
             float(cost.projected_usd),
         )
         if cost.budget_usd is not None:
@@ -130,43 +158,55 @@ def render(rows: Iterable[IntegrationFigures], totals: Mapping[tuple[str, str], 
                     {**labels, "state": str(state)},
                     1 if check.state == state else 0,
                 )
-            if check.day.success_rate is not None:
+            if check.success.rate is not None:
                 out.add(
                     "tether_check_success_ratio",
                     "gauge",
                     "Share of the check's runs in the last 24 hours that succeeded.",
-                    labels,
-                    check.day.success_rate,
+                    {**labels, "source": str(check.success.source)},
+                    check.success.rate,
                 )
-            found = totals.get((row.name, check.check))
-            if found is None:
-                continue
-            t = found
+            for evidence in (Evidence.PROBE, Evidence.RUN):
+                found = totals.get((row.name, check.check, evidence))
+                if found is not None:
+                    _counters(out, {**labels, "evidence": str(evidence)}, found)
+        suites = sorted({key[1] for key in totals if key[0] == row.name and key[2] is Evidence.EVAL})
+        for suite in suites:
+            t = totals[(row.name, suite, Evidence.EVAL)]
             out.add(
-                "tether_check_runs_total", "counter", "Runs of the check (probes and heartbeat pings).", labels, t.count
-            )
-            out.add(
-                "tether_check_failures_total",
+                "tether_eval_cost_usd_total",
                 "counter",
-                "Runs of the check that failed.",
-                labels,
-                t.count - t.successes,
+                "Spend by eval runs of a sample suite (monitoring spend).",
+                {**base, "suite": suite},
+                t.monitoring_cost_usd,
             )
-            out.histogram("tether_check_latency_seconds", "Processing time of the check's runs, in seconds.", labels, t)
-            for token_type in TOKEN_TYPES:
-                out.add(
-                    "tether_tokens_total",
-                    "counter",
-                    "Model tokens used, by type (input is uncached input).",
-                    {**labels, "type": token_type.removesuffix("_tokens")},
-                    getattr(t, token_type),
-                )
-            for spend, usd in (("production", t.cost_usd), ("monitoring", t.monitoring_cost_usd)):
-                out.add(
-                    "tether_cost_usd_total",
-                    "counter",
-                    "Model spend, production (reported by runs) and monitoring (canaries, evals) apart.",
-                    {**labels, "spend": spend},
-                    usd,
-                )
     return out.render()
+
+
+def _counters(out: Exposition, labels: Mapping[str, str], t: Totals) -> None:
+    out.add(
+        "tether_check_runs_total",
+        "counter",
+        "Samples of the check: probes (evidence=probe) and the integration's own runs (evidence=run).",
+        labels,
+        t.count,
+    )
+    failures = t.count - t.successes
+    out.add("tether_check_failures_total", "counter", "Samples of the check that failed.", labels, failures)
+    out.histogram("tether_check_latency_seconds", "Processing time of the check's samples, in seconds.", labels, t)
+    for token_type, count in t.tokens.as_dict().items():
+        out.add(
+            "tether_tokens_total",
+            "counter",
+            "Model tokens used, by type (input is uncached input).",
+            {**labels, "type": token_type.removesuffix("_tokens")},
+            count,
+        )
+    for spend, usd in (("production", t.cost_usd), ("monitoring", t.monitoring_cost_usd)):
+        out.add(
+            "tether_cost_usd_total",
+            "counter",
+            "Model spend, production (reported by runs) and monitoring (canaries) apart.",
+            {**labels, "spend": spend},
+            usd,
+        )

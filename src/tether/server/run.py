@@ -6,38 +6,24 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 
 import uvicorn
 
-from tether.model.systems import SystemCatalogue
-from tether.model.workspace_file import WorkspaceFile
-from tether.monitor.costs import PriceBook
+from tether.monitor.session import Watching, monitoring, plan_jobs
 from tether.server.app import ServerConfig, create_app
 from tether.store.db import Store
 
 
-def probe_loop(
-    file: WorkspaceFile,
-    catalogue: SystemCatalogue,
-    store_path: str,
-    env: Mapping[str, str] | None = None,
-    book: PriceBook | None = None,
-) -> Callable[[], Awaitable[None]]:
-    """The probe schedule as a background task: the engine, with rollups and alerts as its sink."""
+def probe_loop(watching: Watching, store_path: str) -> Callable[[], Awaitable[None]]:
+    """The probe schedule as a background task: a monitoring session on its own store connection."""
 
     async def run() -> None:
-        from tether.monitor.engine import Engine, make_jobs
-        from tether.monitor.watch import Watcher
-
         store = Store(store_path)
-        watcher = Watcher(file, catalogue, store, env=env, book=book)
-        jobs = make_jobs(file.integrations, file.defaults.interval, file.defaults.timeout)
         try:
-            async with Engine(jobs, store=store, on_batch=[watcher], env=env, prices=watcher.book) as engine:
+            async with monitoring(watching, store, plan_jobs(watching.file)) as engine:
                 await engine.watch()
         finally:
-            await watcher.drain()
             store.close()
 
     return run

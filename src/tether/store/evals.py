@@ -1,8 +1,9 @@
 """Eval runs: each run of a sample suite, its cases and each assertion's result.
 
 A run keeps its pass rate, tokens and cost (monitoring spend: our evals, not the integration's
-own traffic) and whether it stopped early at its spend cap. The latest run of each suite is
-the integration's quality figure on the dashboard and in readiness.
+own traffic) and whether it stopped early at its spend cap. Each run is also folded into the
+rollups as `eval` evidence, so its spend counts in the month's monitoring spend wherever cost
+is shown. The latest run of each suite is the integration's quality figure (tether.figures).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 
 import sqlite_utils
 
+from tether.model.tokens import TokenCounts
 from tether.store.db import Store
+from tether.store.rollups import Evidence, Sample, add_samples
 
 
 def _create(db: sqlite_utils.Database) -> None:
@@ -62,7 +65,27 @@ def _create(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [("4000_eval_runs", _create)]
+def _fold_earlier_spend(db: sqlite_utils.Database) -> None:
+    """Runs saved before eval spend reached the rollups are folded in once, so no month loses them."""
+    samples = [
+        Sample(
+            integration=row["integration"],
+            check=row["suite"],
+            ts=row["started_at"],
+            ok=row["stopped"] is None
+            and row["passed"] + row["failed"] > 0
+            and row["passed"] / (row["passed"] + row["failed"]) >= row["target_pass_rate"],
+            evidence=Evidence.EVAL,
+            tokens=TokenCounts(row["input_tokens"], row["output_tokens"]),
+            monitoring_cost_usd=row["cost_usd"],
+        )
+        for row in db.query("SELECT * FROM eval_runs ORDER BY id")
+    ]
+    if samples:
+        add_samples(db, samples, max(s.ts for s in samples))
+
+
+MIGRATIONS = [("4000_eval_runs", _create), ("4001_eval_spend_in_rollups", _fold_earlier_spend)]
 
 
 @dataclass
@@ -203,6 +226,16 @@ def save_run(store: Store, run: RunRecord) -> int:
             ],
         )
         run_id = int(cursor.lastrowid or 0)
+        spend = Sample(
+            integration=run.integration,
+            check=run.suite,
+            ts=run.started_at,
+            ok=run.meets_target,
+            evidence=Evidence.EVAL,
+            tokens=TokenCounts(run.input_tokens, run.output_tokens),
+            monitoring_cost_usd=run.cost_usd,
+        )
+        add_samples(db, [spend], run.finished_at)
         db.conn.executemany(
             "INSERT INTO eval_cases (run_id, position, source, outcome, output, error, latency_ms, input_tokens, "
             "output_tokens, cost_usd, assertions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -292,22 +325,11 @@ def latest_quality(store: Store) -> dict[str, Quality]:
     return {name: Quality(name, suites) for name, suites in grouped.items()}
 
 
-def eval_spend(store: Store, since: float) -> dict[str, float]:
-    """USD spent on evals per integration since a time (monitoring spend, apart from production)."""
-    rows = store.conn.execute(
-        "SELECT integration, SUM(cost_usd) FROM eval_runs WHERE started_at >= ? GROUP BY integration", [since]
-    ).fetchall()
-    return {name: float(total or 0.0) for name, total in rows}
-
-
 def runs(store: Store, integration: str | None = None, limit: int = 50) -> list[RunRecord]:
     """Recorded runs with their cases, newest first."""
     where, args = ("WHERE integration = ?", [integration]) if integration else ("", [])
-    cursor = store.conn.execute(f"SELECT * FROM eval_runs {where} ORDER BY id DESC LIMIT ?", [*args, limit])
-    names = [d[0] for d in cursor.description]
     out: list[RunRecord] = []
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
+    for row in list(store.db.query(f"SELECT * FROM eval_runs {where} ORDER BY id DESC LIMIT ?", [*args, limit])):
         out.append(
             RunRecord(
                 integration=row["integration"],
@@ -327,11 +349,8 @@ def runs(store: Store, integration: str | None = None, limit: int = 50) -> list[
 
 
 def _cases(store: Store, run_id: int) -> list[CaseRecord]:
-    cursor = store.conn.execute("SELECT * FROM eval_cases WHERE run_id = ? ORDER BY position", [run_id])
-    names = [d[0] for d in cursor.description]
     out: list[CaseRecord] = []
-    for values in cursor.fetchall():
-        row: dict[str, Any] = dict(zip(names, values, strict=True))
+    for row in store.db.query("SELECT * FROM eval_cases WHERE run_id = ? ORDER BY position", [run_id]):
         row.pop("run_id")
         row["assertions"] = json.loads(row["assertions"])
         out.append(CaseRecord(**row))

@@ -8,10 +8,11 @@ commit: a batch of pings, their usage and their rollups land in one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from tether.model.tokens import TOKEN_TYPES, TokenCounts
 from tether.store.db import Store
 from tether.store.retention import keep_last
 from tether.store.rollups import Excluded, fold_new
@@ -46,15 +47,8 @@ class PingRecord:
     ok: bool
     duration_s: float | None = None
     model: str | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
+    tokens: TokenCounts = field(default_factory=TokenCounts)
     cost_usd: float = 0.0
-
-    @property
-    def has_usage(self) -> bool:
-        return bool(self.input_tokens or self.output_tokens or self.cache_read_tokens or self.cache_write_tokens)
 
 
 def record_pings(
@@ -70,19 +64,11 @@ def record_pings(
                 "INSERT INTO heartbeat_pings (integration, check_name, at, ok, duration_s) VALUES (?, ?, ?, ?, ?)",
                 (ping.integration, ping.check, ping.at, int(ping.ok), ping.duration_s),
             )
-            if ping.has_usage or ping.cost_usd:
+            if ping.tokens or ping.cost_usd:
                 cursor.execute(
-                    "INSERT INTO heartbeat_usage (ping_id, model, input_tokens, output_tokens, cache_read_tokens, "
-                    "cache_write_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        cursor.lastrowid,
-                        ping.model,
-                        ping.input_tokens,
-                        ping.output_tokens,
-                        ping.cache_read_tokens,
-                        ping.cache_write_tokens,
-                        ping.cost_usd,
-                    ),
+                    f"INSERT INTO heartbeat_usage (ping_id, model, {', '.join(TOKEN_TYPES)}, cost_usd) "
+                    f"VALUES (?, ?, {', '.join('?' for _ in TOKEN_TYPES)}, ?)",
+                    (cursor.lastrowid, ping.model, *ping.tokens.as_dict().values(), ping.cost_usd),
                 )
         fold_new(db, excluded, now)
         if keep is not None:

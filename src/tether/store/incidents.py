@@ -105,6 +105,10 @@ class Incident:
     affected: list[str] = field(default_factory=list)
     """Every integration this incident covers (for a vendor: each dependant that failed)."""
 
+    def concerns(self, integration: str) -> bool:
+        """Whether this incident is about the integration: its own, or a vendor outage it is part of."""
+        return self.integration == integration or integration in self.affected
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -141,12 +145,6 @@ def _incident(row: dict[str, Any]) -> Incident:
     )
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, list(params))
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
 def alert_states(db: sqlite_utils.Database) -> dict[tuple[str, str], AlertState]:
     """Every check's alert state (one row per check: small, read whole)."""
     return {
@@ -159,7 +157,7 @@ def alert_states(db: sqlite_utils.Database) -> dict[tuple[str, str], AlertState]
             r["last_at"],
             r["last_reason"],
         )
-        for r in _rows(db, "SELECT * FROM alert_states")
+        for r in db.query("SELECT * FROM alert_states")
     }
 
 
@@ -172,7 +170,7 @@ def save_alert_states(db: sqlite_utils.Database, states: Iterable[AlertState]) -
 
 
 def open_incidents(db: sqlite_utils.Database) -> list[Incident]:
-    return [_incident(r) for r in _rows(db, "SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at")]
+    return [_incident(r) for r in db.query("SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at")]
 
 
 def open_incident(
@@ -189,7 +187,7 @@ def open_incident(
     affected: Sequence[str] = (),
 ) -> Incident:
     """Open an incident for `key`, or return the one already open."""
-    existing = _rows(db, "SELECT * FROM incidents WHERE key = ? AND resolved_at IS NULL", [key])
+    existing = list(db.query("SELECT * FROM incidents WHERE key = ? AND resolved_at IS NULL", [key]))
     if existing:
         return _incident(existing[0])
     cursor = db.execute(
@@ -197,7 +195,7 @@ def open_incident(
         "last_failure_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [key, cause, integration, check, vendor, reason, category, json.dumps(sorted(set(affected))), at, at],
     )
-    return _incident(_rows(db, "SELECT * FROM incidents WHERE id = ?", [cursor.lastrowid])[0])
+    return _incident(next(db.query("SELECT * FROM incidents WHERE id = ?", [cursor.lastrowid])))
 
 
 def touch_incident(db: sqlite_utils.Database, incident: Incident, at: float, reason: str | None = None) -> None:
@@ -219,7 +217,7 @@ def resolve_incident(db: sqlite_utils.Database, incident: Incident, at: float) -
 def acknowledge(store: Store, incident_id: int, at: float, by: str | None = None) -> Incident:
     """Mark an incident acknowledged (reminders stop); KeyError when there is no such incident."""
     with store.transaction() as db:
-        rows = _rows(db, "SELECT * FROM incidents WHERE id = ?", [incident_id])
+        rows = list(db.query("SELECT * FROM incidents WHERE id = ?", [incident_id]))
         if not rows:
             raise KeyError(f"no incident #{incident_id}; `tether incidents` lists them")
         incident = _incident(rows[0])
@@ -235,7 +233,7 @@ def incidents(store: Store, limit: int = 100, include_resolved: bool = True) -> 
     """Newest first."""
     where = "" if include_resolved else "WHERE resolved_at IS NULL"
     sql = f"SELECT * FROM incidents {where} ORDER BY opened_at DESC, id DESC LIMIT ?"
-    return [_incident(r) for r in _rows(store.db, sql, [limit])]
+    return [_incident(r) for r in store.db.query(sql, [limit])]
 
 
 def record_notification(
@@ -253,14 +251,13 @@ def last_sent(db: sqlite_utils.Database, incident_ids: Sequence[int]) -> dict[tu
     if not incident_ids:
         return {}
     marks = ", ".join("?" for _ in incident_ids)
-    rows = _rows(
-        db,
+    rows = db.query(
         f"SELECT incident_id, channel, MAX(sent_at) AS at FROM incident_notifications WHERE ok = 1 "
         f"AND incident_id IN ({marks}) GROUP BY incident_id, channel",
-        incident_ids,
+        list(incident_ids),
     )
     return {(r["incident_id"], r["channel"]): r["at"] for r in rows}
 
 
 def notifications(store: Store, incident_id: int) -> list[dict[str, Any]]:
-    return _rows(store.db, "SELECT * FROM incident_notifications WHERE incident_id = ? ORDER BY id", [incident_id])
+    return list(store.db.query("SELECT * FROM incident_notifications WHERE incident_id = ? ORDER BY id", [incident_id]))

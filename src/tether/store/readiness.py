@@ -85,12 +85,6 @@ def _snapshot(row: dict[str, Any]) -> Snapshot:
     )
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 _LATEST = (
     "SELECT r.* FROM readiness_results r "
     "JOIN (SELECT MAX(id) AS id FROM readiness_results GROUP BY integration) latest ON latest.id = r.id "
@@ -101,7 +95,7 @@ _LATEST = (
 def record_readiness(store: Store, snapshots: list[Snapshot], now: float) -> None:
     """Keep each integration's scorecard: confirm the latest row when unchanged, else start a new one."""
     with store.transaction() as db:
-        latest = {row["integration"]: _snapshot(row) for row in _rows(db, _LATEST, [])}
+        latest = {row["integration"]: _snapshot(row) for row in db.query(_LATEST)}
         for snap in snapshots:
             previous = latest.get(snap.integration)
             if previous is not None and previous.same_as(snap):
@@ -116,13 +110,13 @@ def record_readiness(store: Store, snapshots: list[Snapshot], now: float) -> Non
 
 def latest_readiness(store: Store) -> dict[str, Snapshot]:
     """Every integration's latest level and score, in one query (the dashboard's readiness column)."""
-    return {row["integration"]: _snapshot(row) for row in _rows(store.db, _LATEST, [])}
+    return {row["integration"]: _snapshot(row) for row in store.db.query(_LATEST)}
 
 
 def readiness_history(store: Store, integration: str, limit: int = 100) -> list[Snapshot]:
     """An integration's scorecards, newest first: each row held from `first_at` to `last_at`."""
     sql = "SELECT * FROM readiness_results WHERE integration = ? ORDER BY id DESC LIMIT ?"
-    return [_snapshot(row) for row in _rows(store.db, sql, [integration, limit])]
+    return [_snapshot(row) for row in store.db.query(sql, [integration, limit])]
 
 
 def probe_history_days(store: Store) -> dict[str, int]:

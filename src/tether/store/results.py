@@ -16,7 +16,7 @@ import sqlite_utils
 from tether.store.db import Store
 
 if TYPE_CHECKING:
-    from tether.monitor.result import CheckResult
+    from tether.checks.result import CheckResult
 
 
 def _create_results(db: sqlite_utils.Database) -> None:
@@ -185,9 +185,7 @@ def results_for(
         clauses.append("started_at >= ?")
         args.append(since)
     sql = f"SELECT * FROM check_results WHERE {' AND '.join(clauses)} ORDER BY started_at DESC, id DESC LIMIT ?"
-    cursor = store.conn.execute(sql, [*args, limit])
-    names = [d[0] for d in cursor.description]
-    return [_decode(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+    return [_decode(row) for row in store.db.query(sql, [*args, limit])]
 
 
 def count_results(store: Store) -> int:
@@ -201,14 +199,6 @@ class Ping:
     at: float
     ok: bool
     duration_s: float | None = None
-
-
-def record_ping(store: Store, integration: str, check: str, ping: Ping) -> None:
-    with store.transaction():
-        store.conn.execute(
-            "INSERT INTO heartbeat_pings (integration, check_name, at, ok, duration_s) VALUES (?, ?, ?, ?, ?)",
-            (integration, check, ping.at, int(ping.ok), ping.duration_s),
-        )
 
 
 def last_ping(store: Store, integration: str, check: str) -> Ping | None:

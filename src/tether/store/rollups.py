@@ -1,8 +1,15 @@
 """Rollups: per-minute, per-hour and per-day summaries of every check, so reads never scan raw history.
 
-Each row sums one check over one time bucket: runs, successes, runs inside a maintenance
-window (left out of uptime), latency sum and a log-bucket histogram (see histogram.py for
-the p95 error bound), tokens by type, and cost (production and monitoring spend apart).
+Each row sums one check's evidence of one kind over one time bucket: runs, successes, runs
+inside a maintenance window (left out of uptime), latency sum and a log-bucket histogram (see
+histogram.py for the p95 error bound), tokens by type, and cost (production and monitoring
+spend apart). The kind of evidence keeps apart what answers different questions:
+
+- `probe`: our own probe of a dependency (is it up?) — uptime comes from these;
+- `run`: one execution of the integration's real work (a heartbeat ping) — success rate,
+  processing time and production spend come from these where an integration has them;
+- `eval`: one run of a sample suite — its spend is monitoring spend.
+
 Every sample updates all three resolutions in the same transaction as its batch, and the same
 transaction drops rows past their resolution's retention, so retention needs no scheduler.
 """
@@ -11,12 +18,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import sqlite_utils
 
+from tether.checks.states import is_failing
+from tether.model.tokens import TOKEN_TYPES, TokenCounts
 from tether.store.db import Store
 from tether.store.histogram import Histogram
 
@@ -26,7 +36,13 @@ RETENTION: dict[int, float] = {MINUTE: 24 * HOUR, HOUR: 30 * DAY, DAY: 365 * DAY
 ALL_TIME = 0
 """One row per check that is never dropped: monotonic totals for Prometheus counters."""
 
-TOKEN_TYPES = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
+
+class Evidence(StrEnum):
+    """What a rolled-up sample is evidence of (see the module docstring)."""
+
+    PROBE = "probe"
+    RUN = "run"
+    EVAL = "eval"
 
 
 def _create(db: sqlite_utils.Database) -> None:
@@ -58,28 +74,68 @@ def _create(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX rollups_by_time ON rollups (resolution, bucket)")
 
 
-MIGRATIONS = [("3000_rollups", _create)]
+def _add_evidence(db: sqlite_utils.Database) -> None:
+    """Key rollups by the kind of evidence too. Rows folded before this were probes and pings
+    together; they stay as probes (history is kept, not split after the fact)."""
+    columns = (
+        "integration, check_name, resolution, bucket, count, successes, excluded, excluded_successes, "
+        "latency_count, latency_sum_ms, hist, input_tokens, output_tokens, cache_read_tokens, "
+        "cache_write_tokens, cost_usd, monitoring_cost_usd"
+    )
+    db.execute(
+        """
+        CREATE TABLE rollups_new (
+            integration TEXT NOT NULL,
+            check_name TEXT NOT NULL,
+            evidence TEXT NOT NULL DEFAULT 'probe',
+            resolution INTEGER NOT NULL,
+            bucket REAL NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            successes INTEGER NOT NULL DEFAULT 0,
+            excluded INTEGER NOT NULL DEFAULT 0,
+            excluded_successes INTEGER NOT NULL DEFAULT 0,
+            latency_count INTEGER NOT NULL DEFAULT 0,
+            latency_sum_ms REAL NOT NULL DEFAULT 0,
+            hist TEXT NOT NULL DEFAULT '{}',
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+            cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            monitoring_cost_usd REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (integration, check_name, evidence, resolution, bucket)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(f"INSERT INTO rollups_new ({columns}) SELECT {columns} FROM rollups")
+    db.execute("DROP TABLE rollups")
+    db.execute("ALTER TABLE rollups_new RENAME TO rollups")
+    db.execute("CREATE INDEX rollups_by_time ON rollups (resolution, bucket)")
+
+
+MIGRATIONS = [("3000_rollups", _create), ("3004_rollups_by_evidence", _add_evidence)]
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One observation of one check: a probe run, or a heartbeat ping from an automation."""
+    """One observation of one check: a probe, a run of the integration's own work, or an eval run."""
 
     integration: str
     check: str
     ts: float
     ok: bool
     latency_ms: float | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
+    tokens: TokenCounts = field(default_factory=TokenCounts)
     cost_usd: float = 0.0
     """Spend by the integration's own runs (reported by heartbeats)."""
     monitoring_cost_usd: float = 0.0
     """Spend by our canaries and evals, shown apart from production spend."""
     excluded: bool = False
     """Inside a maintenance window: counted, but left out of uptime."""
+    evidence: Evidence = Evidence.PROBE
+
+
+_COUNTERS = ("count", "successes", "excluded", "excluded_successes", "latency_count")
 
 
 @dataclass
@@ -93,10 +149,7 @@ class Totals:
     latency_count: int = 0
     latency_sum_ms: float = 0.0
     hist: Histogram = field(default_factory=Histogram)
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
+    tokens: TokenCounts = field(default_factory=TokenCounts)
     cost_usd: float = 0.0
     monitoring_cost_usd: float = 0.0
 
@@ -109,53 +162,78 @@ class Totals:
             self.latency_count += 1
             self.latency_sum_ms += s.latency_ms
             self.hist.add(s.latency_ms)
-        for name in TOKEN_TYPES:
-            setattr(self, name, getattr(self, name) + getattr(s, name))
+        self.tokens += s.tokens
         self.cost_usd += s.cost_usd
         self.monitoring_cost_usd += s.monitoring_cost_usd
 
     def add_row(self, row: dict[str, Any]) -> None:
-        for name in ("count", "successes", "excluded", "excluded_successes", "latency_count", *TOKEN_TYPES):
-            setattr(self, name, getattr(self, name) + int(row[name]))
-        self.latency_sum_ms += float(row["latency_sum_ms"])
-        self.cost_usd += float(row["cost_usd"])
-        self.monitoring_cost_usd += float(row["monitoring_cost_usd"])
+        for name in _COUNTERS:
+            setattr(self, name, getattr(self, name) + int(row[name] or 0))
+        self.tokens += TokenCounts.from_mapping(row)
+        self.latency_sum_ms += float(row["latency_sum_ms"] or 0)
+        self.cost_usd += float(row["cost_usd"] or 0)
+        self.monitoring_cost_usd += float(row["monitoring_cost_usd"] or 0)
         self.hist.merge(Histogram.loads(row["hist"]))
+
+    def add(self, other: Totals) -> None:
+        for name in _COUNTERS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.tokens += other.tokens
+        self.latency_sum_ms += other.latency_sum_ms
+        self.cost_usd += other.cost_usd
+        self.monitoring_cost_usd += other.monitoring_cost_usd
+        self.hist.merge(other.hist)
 
     @property
     def success_rate(self) -> float | None:
+        """Successes over every run counted, maintenance or not."""
         return self.successes / self.count if self.count else None
+
+    @property
+    def counted(self) -> int:
+        """Runs outside maintenance windows: what uptime is a share of."""
+        return self.count - self.excluded
 
     @property
     def uptime(self) -> float | None:
         """Successes over runs, leaving out runs inside maintenance windows."""
-        counted = self.count - self.excluded
-        return (self.successes - self.excluded_successes) / counted if counted else None
+        return (self.successes - self.excluded_successes) / self.counted if self.counted else None
 
     def p(self, q: float) -> float | None:
         return self.hist.quantile(q)
 
     def row(self) -> dict[str, Any]:
         return {
-            "count": self.count,
-            "successes": self.successes,
-            "excluded": self.excluded,
-            "excluded_successes": self.excluded_successes,
-            "latency_count": self.latency_count,
+            **{name: getattr(self, name) for name in _COUNTERS},
             "latency_sum_ms": self.latency_sum_ms,
             "hist": self.hist.dumps(),
-            **{name: getattr(self, name) for name in TOKEN_TYPES},
+            **self.tokens.as_dict(),
             "cost_usd": self.cost_usd,
             "monitoring_cost_usd": self.monitoring_cost_usd,
         }
 
 
-def all_time(store: Store) -> dict[tuple[str, str], Totals]:
-    """Every check's totals since the store began (one row each, one query)."""
-    out: dict[tuple[str, str], Totals] = {}
-    for row in _rows(store.db, "SELECT * FROM rollups WHERE resolution = ?", [ALL_TIME]):
-        out.setdefault((row["integration"], row["check_name"]), Totals()).add_row(row)
+def total(parts: Sequence[Totals]) -> Totals:
+    out = Totals()
+    for part in parts:
+        out.add(part)
     return out
+
+
+Key = tuple[str, str, Evidence]
+"""(integration, check, evidence): what one set of rollup rows is about."""
+
+
+def all_time(store: Store) -> dict[Key, Totals]:
+    """Every check's totals since the store began, by evidence (one row each, one query)."""
+    out: dict[Key, Totals] = {}
+    for row in store.db.query("SELECT * FROM rollups WHERE resolution = ?", [ALL_TIME]):
+        out.setdefault(_key(row), Totals()).add_row(row)
+    return out
+
+
+def _key(row: dict[str, Any]) -> Key:
+    return (row["integration"], row["check_name"], Evidence(row["evidence"]))
 
 
 def bucket_start(ts: float, resolution: int) -> float:
@@ -164,23 +242,27 @@ def bucket_start(ts: float, resolution: int) -> float:
 
 def add_samples(db: sqlite_utils.Database, samples: Sequence[Sample], now: float) -> None:
     """Fold samples into every resolution and apply retention. Call inside the batch's transaction."""
-    pending: dict[tuple[str, str, int, float], Totals] = {}
+    pending: dict[tuple[str, str, str, int, float], Totals] = {}
     for sample in samples:
+        where = (sample.integration, sample.check, str(sample.evidence))
         for resolution in RETENTION:
-            key = (sample.integration, sample.check, resolution, bucket_start(sample.ts, resolution))
-            pending.setdefault(key, Totals()).add_sample(sample)
-        pending.setdefault((sample.integration, sample.check, ALL_TIME, 0.0), Totals()).add_sample(sample)
-    for (integration, check, resolution, bucket), totals in pending.items():
-        existing = db.execute(
-            "SELECT * FROM rollups WHERE integration = ? AND check_name = ? AND resolution = ? AND bucket = ?",
-            [integration, check, resolution, bucket],
-        )
-        columns = [d[0] for d in existing.description]
-        row = existing.fetchone()
-        if row is not None:
-            totals.add_row(dict(zip(columns, row, strict=True)))
-        record = {"integration": integration, "check_name": check, "resolution": resolution, "bucket": bucket}
-        record.update(totals.row())
+            pending.setdefault((*where, resolution, bucket_start(sample.ts, resolution)), Totals()).add_sample(sample)
+        pending.setdefault((*where, ALL_TIME, 0.0), Totals()).add_sample(sample)
+    for (integration, check, evidence, resolution, bucket), totals in pending.items():
+        for row in db.query(
+            "SELECT * FROM rollups WHERE integration = ? AND check_name = ? AND evidence = ? AND resolution = ? "
+            "AND bucket = ?",
+            [integration, check, evidence, resolution, bucket],
+        ):
+            totals.add_row(row)
+        record = {
+            "integration": integration,
+            "check_name": check,
+            "evidence": evidence,
+            "resolution": resolution,
+            "bucket": bucket,
+            **totals.row(),
+        }
         names = ", ".join(record)
         marks = ", ".join("?" for _ in record)
         db.execute(f"INSERT OR REPLACE INTO rollups ({names}) VALUES ({marks})", list(record.values()))
@@ -205,78 +287,89 @@ def record_samples(store: Store, samples: Sequence[Sample], now: float) -> None:
         add_samples(db, samples, now)
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> Iterable[dict[str, Any]]:
-    cursor = db.execute(sql, params if isinstance(params, dict) else list(params))
-    columns = [d[0] for d in cursor.description]
-    for row in cursor:
-        yield dict(zip(columns, row, strict=True))
-
-
 @dataclass
 class Windows:
-    """What a dashboard row needs from history, for one integration (or one check)."""
+    """What the figures need from history, for one check's evidence of one kind."""
 
     day: Totals = field(default_factory=Totals)
+    """The last 24 hours (hourly rows), with the latency histogram for p50/p95."""
     week: Totals = field(default_factory=Totals)
     month: Totals = field(default_factory=Totals)
+    """The last 30 days (hourly rows)."""
+    year: Totals = field(default_factory=Totals)
+    """The last 365 days (daily rows, which are kept a year)."""
     month_to_date: Totals = field(default_factory=Totals)
     """Calendar month so far (UTC days): the cost figures."""
 
 
-_SUMS = ("count", "successes", "excluded", "excluded_successes", "latency_count", "latency_sum_ms", *TOKEN_TYPES)
-_MONEY = ("cost_usd", "monitoring_cost_usd")
+_SUMS = (*_COUNTERS, "latency_sum_ms", *TOKEN_TYPES, "cost_usd", "monitoring_cost_usd")
 
 
-def _sum_row(prefix: str, since_param: str) -> str:
+def _sum_since(prefix: str, since_param: str) -> str:
     return ", ".join(
-        f"SUM(CASE WHEN bucket >= :{since_param} THEN {name} ELSE 0 END) AS {prefix}{name}"
-        for name in (*_SUMS, *_MONEY)
+        f"SUM(CASE WHEN bucket >= :{since_param} THEN {name} ELSE 0 END) AS {prefix}{name}" for name in _SUMS
     )
 
 
-def windows(store: Store, now: float, month_start: float) -> dict[tuple[str, str], Windows]:
-    """24 h, 7 d and 30 d totals plus the calendar month's, for EVERY check at once, in three queries.
+def _only(names: Sequence[str] | None, params: dict[str, Any]) -> str:
+    """An `AND integration IN (...)` clause for some integrations; empty for all of them."""
+    if names is None:
+        return ""
+    marks = []
+    for n, name in enumerate(names):
+        params[f"name{n}"] = name
+        marks.append(f":name{n}")
+    return f" AND integration IN ({', '.join(marks) or 'NULL'})"
+
+
+def windows(store: Store, now: float, month_start: float, names: Sequence[str] | None = None) -> dict[Key, Windows]:
+    """24 h, 7 d, 30 d and 365 d totals plus the calendar month's, for every check (or those of
+    some integrations) at once, in three queries.
 
     SQL sums the counters; only the 24 h window's histograms (24 hourly rows per check) are
-    merged here, for p50/p95. Windows are whole hourly buckets (the 24 h window starts at the
-    top of the hour 24 hours ago); month to date is whole UTC days. Raw results are never read.
+    merged here, for p50/p95. Windows up to 30 days are whole hourly buckets (the 24 h window
+    starts at the top of the hour 24 hours ago); 365 days and month to date are whole UTC days.
+    Raw results are never read.
     """
-    out: dict[tuple[str, str], Windows] = {}
-    params = {
+    out: dict[Key, Windows] = {}
+    params: dict[str, Any] = {
         "hour": HOUR,
         "day": DAY,
         "day_start": bucket_start(now - DAY, HOUR),
         "week_start": bucket_start(now - 7 * DAY, HOUR),
         "month_start": bucket_start(now - 30 * DAY, HOUR),
+        "year_start": bucket_start(now - 365 * DAY, DAY),
         "calendar_start": bucket_start(month_start, DAY),
     }
-    sums = ", ".join(
-        _sum_row(prefix, since) for prefix, since in (("d_", "day_start"), ("w_", "week_start"), ("m_", "month_start"))
+    only = _only(names, params)
+    hourly = ", ".join(
+        _sum_since(prefix, since)
+        for prefix, since in (("d_", "day_start"), ("w_", "week_start"), ("m_", "month_start"))
     )
-    for row in _rows(
-        store.db,
-        f"SELECT integration, check_name, {sums} FROM rollups WHERE resolution = :hour AND bucket >= :month_start "
-        "GROUP BY integration, check_name",
+    for row in store.db.query(
+        f"SELECT integration, check_name, evidence, {hourly} FROM rollups "
+        f"WHERE resolution = :hour AND bucket >= :month_start{only} GROUP BY integration, check_name, evidence",
         params,
     ):
-        w = out.setdefault((row["integration"], row["check_name"]), Windows())
+        w = out.setdefault(_key(row), Windows())
         for prefix, totals in (("d_", w.day), ("w_", w.week), ("m_", w.month)):
-            totals.add_row({name: row[prefix + name] for name in (*_SUMS, *_MONEY)} | {"hist": None})
-    for row in _rows(
-        store.db,
-        "SELECT integration, check_name, hist FROM rollups WHERE resolution = :hour AND bucket >= :day_start",
+            totals.add_row({name: row[prefix + name] for name in _SUMS} | {"hist": None})
+    for row in store.db.query(
+        f"SELECT integration, check_name, evidence, hist FROM rollups "
+        f"WHERE resolution = :hour AND bucket >= :day_start{only}",
         params,
     ):
-        out[(row["integration"], row["check_name"])].day.hist.merge(Histogram.loads(row["hist"]))
-    total = ", ".join(f"SUM({name}) AS {name}" for name in (*_SUMS, *_MONEY))
-    for row in _rows(
-        store.db,
-        f"SELECT integration, check_name, {total} FROM rollups WHERE resolution = :day AND bucket >= :calendar_start "
-        "GROUP BY integration, check_name",
+        out[_key(row)].day.hist.merge(Histogram.loads(row["hist"]))
+    daily = ", ".join(_sum_since(prefix, since) for prefix, since in (("y_", "year_start"), ("c_", "calendar_start")))
+    for row in store.db.query(
+        f"SELECT integration, check_name, evidence, {daily} FROM rollups "
+        f"WHERE resolution = :day AND bucket >= MIN(:year_start, :calendar_start){only} "
+        "GROUP BY integration, check_name, evidence",
         params,
     ):
-        w = out.setdefault((row["integration"], row["check_name"]), Windows())
-        w.month_to_date.add_row(row | {"hist": None})
+        w = out.setdefault(_key(row), Windows())
+        w.year.add_row({name: row["y_" + name] for name in _SUMS} | {"hist": None})
+        w.month_to_date.add_row({name: row["c_" + name] for name in _SUMS} | {"hist": None})
     return out
 
 
@@ -289,16 +382,26 @@ SPANS: dict[str, tuple[float, int]] = {
 """A chart's span: how far back it reaches, and the resolution it reads."""
 
 
-def series(store: Store, integration: str, span: str, now: float, check: str | None = None) -> list[dict[str, Any]]:
-    """One point per bucket over the span (all checks summed unless one is named), oldest first."""
+def series(
+    store: Store,
+    integration: str,
+    span: str,
+    now: float,
+    check: str | None = None,
+    evidence: Sequence[Evidence] | None = None,
+) -> list[dict[str, Any]]:
+    """One point per bucket over the span (all checks and evidence summed unless some are named), oldest first."""
     reach, resolution = SPANS[span]
     params: list[Any] = [integration, resolution, bucket_start(now - reach, resolution)]
     where = "integration = ? AND resolution = ? AND bucket > ?"
     if check is not None:
         where += " AND check_name = ?"
         params.append(check)
+    if evidence is not None:
+        where += f" AND evidence IN ({', '.join('?' for _ in evidence) or 'NULL'})"
+        params.extend(str(e) for e in evidence)
     points: dict[float, Totals] = {}
-    for row in _rows(store.db, f"SELECT * FROM rollups WHERE {where} ORDER BY bucket", params):
+    for row in store.db.query(f"SELECT * FROM rollups WHERE {where} ORDER BY bucket", params):
         points.setdefault(row["bucket"], Totals()).add_row(row)
     return [
         {
@@ -311,15 +414,13 @@ def series(store: Store, integration: str, span: str, now: float, check: str | N
             "avg_ms": t.latency_sum_ms / t.latency_count if t.latency_count else None,
             "cost_usd": t.cost_usd,
             "monitoring_cost_usd": t.monitoring_cost_usd,
-            **{name: getattr(t, name) for name in TOKEN_TYPES},
+            **t.tokens.as_dict(),
         }
         for bucket, t in sorted(points.items())
     ]
 
 
 # -- folding raw history into rollups ----------------------------------------------------------
-
-_SUCCESS_STATES = ("healthy", "degraded")
 
 
 def _create_watermarks(db: sqlite_utils.Database) -> None:
@@ -346,7 +447,7 @@ def _int(value: Any) -> int:
 
 
 def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
-    """Fold every check result and heartbeat ping not yet in the rollups; returns how many.
+    """Fold every check result (a probe) and heartbeat ping (a run) not yet in the rollups; returns how many.
 
     A watermark per source (the last row id folded) makes this exact after any crash: a batch
     committed but not yet folded is folded by the next call, from any process, exactly once.
@@ -355,8 +456,7 @@ def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
     samples: list[Sample] = []
     mark = _watermark(db, "check_results")
     last = mark
-    for row in _rows(
-        db,
+    for row in db.query(
         "SELECT id, integration, check_name, state, latency_ms, tokens_in, tokens_out, cost_usd, metrics, started_at "
         "FROM check_results WHERE id > ? ORDER BY id",
         [mark],
@@ -368,12 +468,15 @@ def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
                 integration=row["integration"],
                 check=row["check_name"],
                 ts=row["started_at"],
-                ok=row["state"] in _SUCCESS_STATES,
+                ok=not is_failing(row["state"]),
+                evidence=Evidence.PROBE,
                 latency_ms=row["latency_ms"],
-                input_tokens=row["tokens_in"] or 0,
-                output_tokens=row["tokens_out"] or 0,
-                cache_read_tokens=_int(metrics.get("cache_read_tokens")),
-                cache_write_tokens=_int(metrics.get("cache_write_tokens")),
+                tokens=TokenCounts(
+                    row["tokens_in"] or 0,
+                    row["tokens_out"] or 0,
+                    _int(metrics.get("cache_read_tokens")),
+                    _int(metrics.get("cache_write_tokens")),
+                ),
                 # Our probes' spend (canaries) is monitoring spend, never the integration's own.
                 monitoring_cost_usd=row["cost_usd"] or 0.0,
                 excluded=excluded(row["integration"], row["started_at"]),
@@ -383,8 +486,7 @@ def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
         _set_watermark(db, "check_results", last)
     mark = _watermark(db, "heartbeat_pings")
     last = mark
-    for row in _rows(
-        db,
+    for row in db.query(
         "SELECT p.id, p.integration, p.check_name, p.at, p.ok, p.duration_s, u.input_tokens, u.output_tokens, "
         "u.cache_read_tokens, u.cache_write_tokens, u.cost_usd FROM heartbeat_pings p "
         "LEFT JOIN heartbeat_usage u ON u.ping_id = p.id WHERE p.id > ? ORDER BY p.id",
@@ -397,11 +499,9 @@ def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
                 check=row["check_name"],
                 ts=row["at"],
                 ok=bool(row["ok"]),
+                evidence=Evidence.RUN,
                 latency_ms=None if row["duration_s"] is None else row["duration_s"] * 1000.0,
-                input_tokens=row["input_tokens"] or 0,
-                output_tokens=row["output_tokens"] or 0,
-                cache_read_tokens=row["cache_read_tokens"] or 0,
-                cache_write_tokens=row["cache_write_tokens"] or 0,
+                tokens=TokenCounts.from_mapping(row),
                 cost_usd=row["cost_usd"] or 0.0,
                 excluded=excluded(row["integration"], row["at"]),
             )

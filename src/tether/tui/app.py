@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from tether import clock
-from tether.monitor.costs import PriceBook
+from tether.pricing import PriceBook
 from tether.tui.data import Clock, Overview, StoreAccess, overview
 from tether.tui.screens.dashboard import DashboardScreen
 from tether.workspace import Workspace

@@ -1,8 +1,9 @@
 """What the screens show, read from the headless core in worker threads (no textual here).
 
 Each function costs a fixed number of store queries however many integrations there are: the
-dashboard's figures come from `monitor.metrics.dashboard` (five queries), readiness from one
-more, and a detail screen's history from the rollups (`series`), never raw results.
+figures come from `tether.figures.read_figures` (six queries), readiness from one more, and a
+detail screen's history from the rollups (`series`), never raw results. No figure is computed
+here: the cells are the figures, formatted.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from typing import Any
 
 from rich.text import Text
 
+from tether.checks.states import State
+from tether.figures import IntegrationFigures, Source, read_figures
 from tether.model.integration import Integration
-from tether.monitor.costs import PriceBook
-from tether.monitor.metrics import IntegrationFigures, dashboard
-from tether.monitor.states import State
+from tether.pricing import PriceBook
 from tether.store import Store, open_store
 from tether.store.incidents import Incident, incidents
 from tether.store.results import latest_per_check, results_for
@@ -107,7 +108,7 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
     cost = figures.cost
     spent = cost.month_to_date_usd
     owner = fmt.owner_text(integration.owner)
-    uptime, success, p95 = figures.day.uptime, figures.day.success_rate, figures.day.p(0.95)
+    uptime, success, p95 = figures.uptime.day, figures.success.rate, figures.processing.p95_ms
     incident = " ⚑" if figures.incident is not None else ""
     # Every cell is Text, never a str: the table would parse a str as console markup on the UI thread.
     cells: tuple[Text, ...] = (
@@ -116,10 +117,10 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
         Text(figures.pattern),
         Text(owner),
         Text(fmt.percent(uptime)),
-        Text(fmt.percent(success)),
+        fmt.success_text(success, figures.success.source is Source.PROBES),
         Text(fmt.millis(p95)),
         fmt.budget_bar(spent, cost.budget_usd, cost.over_budget),
-        fmt.quality_text(figures.quality),
+        fmt.quality_text(figures.quality_rate),
         fmt.readiness_text(level),
     )
     share = float(spent / cost.budget_usd) if cost.budget_usd else (float(spent) if spent else 0.0)
@@ -132,7 +133,7 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
         _none_last(success),
         _none_last(p95, worst_high=True),
         (0 if cost.over_budget else 1, -share),
-        _none_last(figures.quality),
+        _none_last(figures.quality_rate),
         (level is None, level or ""),
     )
     search = " ".join(
@@ -157,8 +158,8 @@ class Overview:
 
 
 def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overview:
-    """Every integration's row: monitor.metrics.dashboard's queries plus one for readiness."""
-    figures = dashboard(ws.file, store, now, book)
+    """Every integration's row: the figures' queries plus one for readiness."""
+    figures = read_figures(ws.file, store, now, book)
     levels = readiness.levels(store)
     by_name = {i.name: i for i in ws.integrations}
     rows = [make_row(f, by_name[f.name], levels.get(f.name)) for f in figures]
@@ -187,6 +188,7 @@ class Detail:
     """One integration's screen: history for the chosen span, latest results, incidents, definition."""
 
     integration: Integration
+    figures: IntegrationFigures
     span: str
     now: float
     points: list[dict[str, Any]]
@@ -196,12 +198,14 @@ class Detail:
     definition: str
 
 
-def detail(ws: Workspace, store: Store, name: str, span: str, now: float, limit: int = 50) -> Detail:
-    """Five queries: the rollup series, each check's latest state, recent results, recent incidents."""
+def detail(ws: Workspace, store: Store, name: str, span: str, now: float, book: PriceBook, limit: int = 50) -> Detail:
+    """The integration's figures (read for it alone), the rollup series, each check's latest state,
+    recent results and recent incidents."""
     integration = ws.integration(name)
-    found = [i for i in incidents(store, limit=500) if i.integration == name or name in i.affected]
+    found = [i for i in incidents(store, limit=500) if i.concerns(name)]
     return Detail(
         integration=integration,
+        figures=read_figures(ws.file, store, now, book, names=[name])[0],
         span=span,
         now=now,
         points=series(store, name, span, now),

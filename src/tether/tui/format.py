@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from tether.monitor.states import SEVERITY, State
+from tether.checks.states import SEVERITY, State
+from tether.figures import IntegrationFigures
 
 SYMBOLS = {State.HEALTHY: "●", State.DEGRADED: "▲", State.UNKNOWN: "?", State.DOWN: "✖"}
 """A distinct shape per state, so the table reads in monochrome and for colour-blind users."""
@@ -86,6 +87,15 @@ def budget_bar(spent: Decimal, budget: Decimal | None, over: bool, width: int = 
     return text
 
 
+def success_text(value: float | None, from_probes: bool) -> Text:
+    """A success rate; dim with a `p` when it stands in from probes (no runs recorded)."""
+    if value is None:
+        return Text("—", style="dim")
+    if from_probes:
+        return Text(f"{percent(value)} p", style="dim")
+    return Text(percent(value))
+
+
 def quality_text(value: float | None) -> Text:
     if value is None:
         return Text(NOT_MEASURED, style="dim")
@@ -121,3 +131,29 @@ def ago(ts: float | None, now: float) -> str:
     if seconds < 86400:
         return f"{seconds / 3600:.1f}h ago"
     return f"{seconds / 86400:.1f}d ago"
+
+
+def figures_line(f: IntegrationFigures) -> Text:
+    """The detail screen's figures, each with where it comes from (the same figures as the dashboard row)."""
+    out = Text()
+    uptimes = " ".join(f"{window} {percent(value)}" for window, value in f.uptime.by_window().items())
+    out.append("uptime ", style="dim")
+    out.append(uptimes)
+    out.append("   success 24h ", style="dim")
+    out.append(percent(f.success.rate))
+    if f.success.source is not None:
+        out.append(f" ({f.success.count:,} {f.success.source})", style="dim")
+    out.append("   p95 ", style="dim")
+    out.append(millis(f.processing.p95_ms))
+    if f.processing.source is not None:
+        out.append(f" ({f.processing.source})", style="dim")
+    out.append("   quality ", style="dim")
+    out.append(NOT_MEASURED if f.quality_rate is None else percent(f.quality_rate))
+    c = f.cost
+    out.append("\n")
+    out.append(f"{money(c.month_to_date_usd)} this month", style="bold" if c.over_budget else "")
+    out.append(f" (model {money(c.production_usd)}, monitoring {money(c.monitoring_usd)}, ", style="dim")
+    out.append(f"middleware {money(c.middleware_usd)})", style="dim")
+    out.append(f"   {c.projection_words}")
+    out.append("   budget " + ("none" if c.budget_usd is None else money(c.budget_usd)), style="dim")
+    return out

@@ -12,22 +12,11 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
-from tether.monitor.costs import PriceBook
-from tether.monitor.engine import Engine, Job, make_jobs
-from tether.monitor.result import CheckResult
-from tether.monitor.watch import Watcher
+from tether.checks.result import CheckResult
+from tether.monitor.session import Watching, monitoring, plan_jobs
 from tether.store import Store, open_store
 from tether.workspace import Workspace
-
-
-def jobs_for(ws: Workspace, names: Sequence[str] = (), interval: float | None = None) -> list[Job]:
-    """The workspace's jobs; `interval` overrides every check's (the demo probes every few seconds)."""
-    jobs = make_jobs(ws.integrations, ws.file.defaults.interval, ws.file.defaults.timeout, names)
-    if interval is None:
-        return jobs
-    return [replace(job, interval=interval, timeout=min(job.timeout, interval * 0.9)) for job in jobs]
 
 
 class Prober:
@@ -70,21 +59,15 @@ class Prober:
         if self._stopping.is_set():
             return
         store = open_store(self.store_path)
-        watcher = Watcher(
-            self.ws.file,
-            self.ws.systems,
-            store,
-            env=self.env,
-            book=PriceBook.load(self.ws.root),
-            budget_every=self.budget_every,
-        )
         try:
-            jobs = jobs_for(self.ws, interval=self.interval)
-            async with Engine(
-                jobs, store=store, on_batch=[watcher], env=self.env, max_jitter=self.max_jitter, prices=watcher.book
+            async with monitoring(
+                Watching.of(self.ws, self.env),
+                store,
+                plan_jobs(self.ws.file, interval=self.interval),
+                max_jitter=self.max_jitter,
+                budget_every=self.budget_every,
             ) as engine:
                 await engine.watch(self._stop)
-            await watcher.drain()
         finally:
             store.close()
 
@@ -103,11 +86,8 @@ def probe_once(
     """Run the named integrations' checks once, through the same sink as the schedule; blocking."""
 
     async def run(store: Store) -> list[CheckResult]:
-        watcher = Watcher(ws.file, ws.systems, store, env=env, book=PriceBook.load(ws.root))
-        async with Engine(jobs_for(ws, names), store=store, on_batch=[watcher], env=env, prices=watcher.book) as engine:
-            results = await engine.run_once()
-        await watcher.drain()
-        return results
+        async with monitoring(Watching.of(ws, env), store, plan_jobs(ws.file, names)) as engine:
+            return await engine.run_once()
 
     with open_store(store_path) as store:
         return asyncio.run(run(store))

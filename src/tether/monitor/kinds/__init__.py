@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any, cast
 
+from tether.checks.result import Outcome
 from tether.monitor.context import ProbeContext
-from tether.monitor.result import Outcome
 
 Probe = Callable[[Any, ProbeContext], Awaitable[Outcome]]
 

@@ -15,11 +15,12 @@ import anthropic
 from anthropic import AsyncAnthropic
 
 from tether.checks.anthropic import AnthropicCheck
+from tether.checks.result import Outcome
+from tether.checks.states import State
+from tether.model.tokens import TokenCounts
 from tether.monitor.context import ProbeContext
-from tether.monitor.costs import PriceBook, Usage
 from tether.monitor.faults import Category, ProbeFault, status_fault, transport_fault
-from tether.monitor.result import Outcome
-from tether.monitor.states import State
+from tether.pricing import PriceBook
 from tether.secrets import redact
 
 LIMITS = ("requests", "tokens", "input-tokens", "output-tokens")
@@ -121,7 +122,9 @@ def _canary(check: AnthropicCheck, outcome: Outcome, message: Any, model: str, p
     cache_write = getattr(usage, "cache_creation_input_tokens", None) or 0
     cache_read = getattr(usage, "cache_read_input_tokens", None) or 0
     outcome.tokens_in, outcome.tokens_out = usage.input_tokens, usage.output_tokens
-    outcome.cost_usd = prices.token_cost(model, Usage(usage.input_tokens, usage.output_tokens, cache_read, cache_write))
+    outcome.cost_usd = prices.token_cost(
+        model, TokenCounts(usage.input_tokens, usage.output_tokens, cache_read, cache_write)
+    )
     outcome.metrics.update(
         tokens_in=usage.input_tokens,
         tokens_out=usage.output_tokens,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from tether.checks.heartbeat import HeartbeatCheck
+from tether.checks.result import Outcome
+from tether.checks.states import State
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category
-from tether.monitor.result import Outcome
-from tether.monitor.states import State
 
 
 def _ago(seconds: float) -> str:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tether.checks.conditions import MISSING, Observation, evaluate, parse_condition
 from tether.checks.http import HttpCheck
-from tether.monitor.conditions import MISSING, Observation, evaluate, parse_condition
+from tether.checks.result import ConditionResult, Outcome
+from tether.checks.states import State
+from tether.model.tokens import TokenCounts
 from tether.monitor.context import ProbeContext
-from tether.monitor.costs import PriceBook, Usage
 from tether.monitor.faults import Category, status_fault
 from tether.monitor.fetch import fetch
-from tether.monitor.result import ConditionResult, Outcome
-from tether.monitor.states import State
+from tether.pricing import PriceBook
 from tether.secrets import redact
 
 
@@ -33,7 +34,7 @@ def _ai_fields(seen: Observation, prices: PriceBook) -> None:
     if isinstance(error, dict) and isinstance(error.get("type"), str):
         seen.error_type = error["type"]
     if seen.tokens_in is not None or seen.tokens_out is not None:
-        seen.cost_usd = prices.token_cost(seen.model, Usage(seen.tokens_in or 0, seen.tokens_out or 0))
+        seen.cost_usd = prices.token_cost(seen.model, TokenCounts(seen.tokens_in or 0, seen.tokens_out or 0))
 
 
 def _body(check: HttpCheck, ctx: ProbeContext) -> tuple[bytes | None, dict[str, str]]:

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from tether.checks.n8n import N8nCheck
+from tether.checks.result import Outcome
+from tether.checks.states import State
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault, status_fault
 from tether.monitor.fetch import fetch
-from tether.monitor.result import Outcome
-from tether.monitor.states import State
 
 FAILED = {"error", "crashed"}
 PAGE = 250

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from tether.checks.openai import OpenAICheck
+from tether.checks.result import Outcome
+from tether.checks.states import State
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault, status_fault
 from tether.monitor.fetch import fetch
-from tether.monitor.result import Outcome
-from tether.monitor.states import State
 
 
 async def probe(check: OpenAICheck, ctx: ProbeContext) -> Outcome:

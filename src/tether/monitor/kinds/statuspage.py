@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tether.checks.result import Outcome
+from tether.checks.states import SEVERITY, State
 from tether.checks.statuspage import StatuspageCheck
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.fetch import fetch
-from tether.monitor.result import Outcome
-from tether.monitor.states import SEVERITY, State
 
 INDICATORS = {
     "none": (State.HEALTHY, Category.OK),

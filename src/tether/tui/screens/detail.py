@@ -17,8 +17,8 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from tether.monitor.result import CheckResult
-from tether.monitor.states import State, worst
+from tether.checks.result import CheckResult
+from tether.checks.states import State, worst
 from tether.store.incidents import Incident, acknowledge
 from tether.store.rollups import SPANS
 from tether.tui import format as fmt
@@ -106,7 +106,7 @@ class DetailScreen(Screen[None]):
     def load(self) -> Detail:
         app = self.tether
         with app.access.use() as store:
-            return detail(app.settings.workspace, store, self.integration_name, self.span, app.now())
+            return detail(app.settings.workspace, store, self.integration_name, self.span, app.now(), app.book)
 
     @work(thread=True, exclusive=True, group="runbook", exit_on_error=False)
     def load_runbook(self) -> Runbook:
@@ -183,18 +183,18 @@ class DetailScreen(Screen[None]):
         self.data = data
         zone = self.tether.settings.zone
         i = data.integration
-        # The dashboard's state for it (which counts a budget overrun); its checks' worst until that is read.
-        overview = self.tether.overview
-        row = next((r for r in overview.rows if r.name == i.name), None) if overview else None
-        states = [State(r["state"]) for r in data.latest]
-        state = row.state if row is not None else (worst(states) if states else State.UNKNOWN)
-        title = fmt.state_text(state)
+        f = data.figures
+        title = fmt.state_text(f.state)
         title.append(f"  {i.name}", style="bold")
         title.append(f" — {i.title}\n")
         title.append(f"{i.pattern} · {i.lifecycle} · owner {i.owner or '—'}", style="dim")
         open_ones = [x for x in data.incidents if x.resolved_at is None]
         if open_ones:
             title.append(f"   ⚑ {len(open_ones)} open incident{'s' if len(open_ones) > 1 else ''}", style="bold red")
+        if f.reason:
+            title.append(f"\n{f.reason}", style="italic")
+        title.append("\n")
+        title.append_text(fmt.figures_line(f))
         self.query_one("#detail-title", Static).update(title)
         for chart in self.query(MetricChart):
             chart.show(data.points, data.span, zone)

@@ -17,6 +17,10 @@ HELP = """\
 `●` healthy · `▲` degraded (slow, partly failing, or over budget) · `?` unknown (not probed yet, or
 the probe could not tell) · `✖` down. `⚑` after a name marks an open incident.
 
+**Uptime 24h** is the share of probes that found the integration's dependencies up (maintenance left
+out). **Success** is the share of its own runs that succeeded; a dim `p` after it means no run was
+recorded and the probes stand in. **p95** is its runs' processing time (else the probes' latency).
+
 **Cost this month** is spend so far against the monthly budget; the bar fills as it is spent and
 a `!` after the figures means the month-end projection is above budget. **Quality** and **Readiness** say
 *not measured* until evals and the readiness scorecard have run.

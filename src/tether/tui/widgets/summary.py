@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tether.monitor.states import State
+from tether.checks.states import State
 from tether.tui import format as fmt
 from tether.tui.data import COLUMNS, Overview
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tether.monitor.states import State
+from tether.checks.states import State
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,269 @@
+"""Every figure about every integration and check, read at once: the one place they are computed.
+
+- **Uptime** (24 h, 7 d, 30 d, 365 d): the share of our probes of its dependencies that found
+  them up (healthy or degraded), maintenance windows left out. Only probes count.
+- **Success** (24 h, 7 d): the share of its own runs that succeeded (heartbeat pings today),
+  every run counted. Where no run is recorded in the window, the probes' success stands in
+  and `source` says so.
+- **Processing time** (p50/p95 over 24 h): its runs' durations where they report one, else
+  the probes' latency; `source` says which.
+- **Quality**: the latest eval pass rate per declared suite and overall (figures.quality).
+- **Cost**: month to date, projection with its basis, budget (figures.cost).
+- **State**: the worst of its checks' latest states, degraded when the projection is over budget.
+
+Six queries, however many integrations there are: the rollup windows (three), each check's
+latest result, the open incidents, and each suite's latest eval run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from tether.checks.states import SEVERITY, State, worst
+from tether.figures.cost import CostFigures, cost_figures
+from tether.figures.month import month_of
+from tether.figures.quality import QualityFigures, quality_figures
+from tether.model.workspace_file import WorkspaceFile
+from tether.pricing import PriceBook
+from tether.store.db import Store
+from tether.store.evals import latest_quality
+from tether.store.incidents import Incident, open_incidents
+from tether.store.results import latest_per_check
+from tether.store.rollups import Evidence, Totals, Windows, total, windows
+
+
+class Source(StrEnum):
+    """What a success rate or processing time was counted from."""
+
+    RUNS = "runs"
+    PROBES = "probes"
+
+
+@dataclass(frozen=True)
+class Success:
+    """The share of runs that succeeded over one window."""
+
+    rate: float | None
+    """0..1; None when nothing was recorded in the window."""
+    count: int
+    source: Source | None
+
+    @classmethod
+    def of(cls, runs: Totals, probes: Totals) -> Success:
+        if runs.count:
+            return cls(runs.success_rate, runs.count, Source.RUNS)
+        if probes.count:
+            return cls(probes.success_rate, probes.count, Source.PROBES)
+        return cls(None, 0, None)
+
+    def words(self, window: str) -> str:
+        """E.g. '97.5% of 1,204 runs over 7 days' or '... of 40 probes (no runs recorded) ...'."""
+        if self.rate is None:
+            return f"nothing recorded over {window}"
+        what = "runs" if self.source is Source.RUNS else "probes (no runs recorded)"
+        return f"{self.rate:.2%} of {self.count:,} {what} over {window}"
+
+
+@dataclass(frozen=True)
+class ProcessingTime:
+    """p50 and p95 over the last 24 hours."""
+
+    p50_ms: float | None
+    p95_ms: float | None
+    timed: int
+    source: Source | None
+
+    @classmethod
+    def of(cls, runs: Totals, probes: Totals) -> ProcessingTime:
+        for totals, source in ((runs, Source.RUNS), (probes, Source.PROBES)):
+            if totals.latency_count:
+                return cls(totals.p(0.5), totals.p(0.95), totals.latency_count, source)
+        return cls(None, None, 0, None)
+
+
+@dataclass(frozen=True)
+class Uptime:
+    """Probes that found the dependencies up, maintenance left out, over four windows (0..1 each)."""
+
+    day: float | None
+    week: float | None
+    month: float | None
+    year: float | None
+    counted_week: int = 0
+
+    WINDOWS = ("24h", "7d", "30d", "365d")
+
+    @classmethod
+    def of(cls, probes: Windows) -> Uptime:
+        return cls(probes.day.uptime, probes.week.uptime, probes.month.uptime, probes.year.uptime, probes.week.counted)
+
+    def by_window(self) -> dict[str, float | None]:
+        return dict(zip(self.WINDOWS, (self.day, self.week, self.month, self.year), strict=True))
+
+
+@dataclass(frozen=True)
+class CheckFigures:
+    integration: str
+    check: str
+    kind: str
+    state: State
+    reason: str | None
+    uptime: Uptime
+    success: Success
+    """Over 24 hours."""
+    processing: ProcessingTime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "kind": self.kind,
+            "state": str(self.state),
+            "reason": self.reason,
+            "runs_24h": self.success.count,
+            "success_rate_24h": self.success.rate,
+            "success_source": None if self.success.source is None else str(self.success.source),
+            **{f"uptime_{w}": v for w, v in self.uptime.by_window().items()},
+            "p50_ms": self.processing.p50_ms,
+            "p95_ms": self.processing.p95_ms,
+        }
+
+
+@dataclass
+class IntegrationFigures:
+    """Everything any view shows about one integration."""
+
+    name: str
+    title: str
+    pattern: str
+    lifecycle: str
+    state: State
+    reason: str | None
+    """Why it is in that state: its worst check's reason, or the budget's."""
+    uptime: Uptime
+    success: Success
+    """Over 24 hours."""
+    success_week: Success
+    processing: ProcessingTime
+    quality: QualityFigures | None
+    """None when it declares no sample suites."""
+    cost: CostFigures
+    incident: Incident | None
+    checks: list[CheckFigures] = field(default_factory=list)
+
+    @property
+    def quality_rate(self) -> float | None:
+        return None if self.quality is None else self.quality.pass_rate
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "integration": self.name,
+            "title": self.title,
+            "pattern": self.pattern,
+            "lifecycle": self.lifecycle,
+            "state": str(self.state),
+            "reason": self.reason,
+            "runs_24h": self.success.count,
+            "success_rate_24h": self.success.rate,
+            "success_rate_7d": self.success_week.rate,
+            "success_source": None if self.success.source is None else str(self.success.source),
+            **{f"uptime_{w}": v for w, v in self.uptime.by_window().items()},
+            "p50_ms": self.processing.p50_ms,
+            "p95_ms": self.processing.p95_ms,
+            "processing_source": None if self.processing.source is None else str(self.processing.source),
+            "quality": self.quality_rate,
+            "quality_detail": None if self.quality is None else self.quality.to_json(),
+            "cost": self.cost.to_json(),
+            "incident": None if self.incident is None else self.incident.to_json(),
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+
+def _evidence(found: dict[Evidence, list[Windows]], kind: Evidence) -> Windows:
+    parts = found.get(kind, [])
+    return Windows(
+        day=total([w.day for w in parts]),
+        week=total([w.week for w in parts]),
+        month=total([w.month for w in parts]),
+        year=total([w.year for w in parts]),
+        month_to_date=total([w.month_to_date for w in parts]),
+    )
+
+
+def read_figures(
+    file: WorkspaceFile, store: Store, now: float, book: PriceBook, names: Sequence[str] | None = None
+) -> list[IntegrationFigures]:
+    """Every integration's figures (or those named), in file order."""
+    wanted = None if names is None else set(names)
+    integrations = [i for i in file.integrations if wanted is None or i.name in wanted]
+    history = windows(store, now, month_of(now).start, None if names is None else list(names))
+    latest = {(r["integration"], r["check"]): r for r in latest_per_check(store)}
+    incidents = open_incidents(store.db)
+    evals = latest_quality(store)
+    by_integration: dict[str, dict[Evidence, list[Windows]]] = {}
+    for (name, _, evidence), w in history.items():
+        by_integration.setdefault(name, {}).setdefault(evidence, []).append(w)
+    rows: list[IntegrationFigures] = []
+    for integration in integrations:
+        checks: list[CheckFigures] = []
+        for check in integration.checks:
+            probes = history.get((integration.name, check.name, Evidence.PROBE), Windows())
+            runs = history.get((integration.name, check.name, Evidence.RUN), Windows())
+            last = latest.get((integration.name, check.name))
+            checks.append(
+                CheckFigures(
+                    integration.name,
+                    check.name,
+                    check.kind,
+                    State(last["state"]) if last else State.UNKNOWN,
+                    last["reason"] if last else None,
+                    Uptime.of(probes),
+                    Success.of(runs.day, probes.day),
+                    ProcessingTime.of(runs.day, probes.day),
+                )
+            )
+        own = by_integration.get(integration.name, {})
+        probes, runs, evals_of = (_evidence(own, kind) for kind in (Evidence.PROBE, Evidence.RUN, Evidence.EVAL))
+        cost = cost_figures(
+            integration,
+            production=probes.month_to_date.cost_usd + runs.month_to_date.cost_usd,
+            canaries=probes.month_to_date.monitoring_cost_usd + runs.month_to_date.monitoring_cost_usd,
+            evals=evals_of.month_to_date.monitoring_cost_usd,
+            now=now,
+            book=book,
+        )
+        state, reason = _state(checks, cost)
+        rows.append(
+            IntegrationFigures(
+                name=integration.name,
+                title=integration.title,
+                pattern=str(integration.pattern),
+                lifecycle=str(integration.lifecycle),
+                state=state,
+                reason=reason,
+                uptime=Uptime.of(probes),
+                success=Success.of(runs.day, probes.day),
+                success_week=Success.of(runs.week, probes.week),
+                processing=ProcessingTime.of(runs.day, probes.day),
+                quality=quality_figures(integration, evals.get(integration.name)),
+                cost=cost,
+                incident=next((i for i in incidents if i.concerns(integration.name)), None),
+                checks=checks,
+            )
+        )
+    return rows
+
+
+def _state(checks: list[CheckFigures], cost: CostFigures) -> tuple[State, str | None]:
+    """The worst check's state and reason; a projection over budget makes it at least degraded."""
+    if not checks and not cost.over_budget:
+        return State.UNKNOWN, "nothing watches it: add a check under `checks:`"
+    state = worst([c.state for c in checks] + ([State.DEGRADED] if cost.over_budget else []))
+    culprit = next((c for c in checks if c.state == state), None)
+    if culprit is not None and (culprit.state != State.DEGRADED or not cost.over_budget):
+        return state, f"{culprit.check}: {culprit.reason}" if culprit.reason else culprit.check
+    if cost.over_budget and SEVERITY[state] <= SEVERITY[State.DEGRADED]:
+        return state, f"over budget: {cost.budget_words()}"
+    return state, None

@@ -1,0 +1,34 @@
+"""The calendar month money is counted in: UTC, as the providers' cost reports count days."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Month:
+    start: float
+    end: float
+    days: int
+
+    @property
+    def seconds(self) -> float:
+        return self.end - self.start
+
+    def elapsed_fraction(self, now: float) -> float:
+        # At least one day, so the first hours of a month do not project wild figures.
+        return min(1.0, max(now - self.start, DAY) / self.seconds)
+
+    def days_started(self, now: float) -> int:
+        return min(self.days, int((now - self.start) // DAY) + 1)
+
+
+def month_of(now: float) -> Month:
+    moment = datetime.fromtimestamp(now, tz=UTC)
+    days = calendar.monthrange(moment.year, moment.month)[1]
+    start = datetime(moment.year, moment.month, 1, tzinfo=UTC)
+    return Month(start.timestamp(), start.timestamp() + days * DAY, days)

@@ -1,0 +1,39 @@
+"""Token counts by type: the one shape every part of tether counts model usage in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TokenCounts:
+    """Tokens of each type one call, run or window used; each type is priced on its own."""
+
+    input_tokens: int = 0
+    """Uncached input tokens."""
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+    def __add__(self, other: TokenCounts) -> TokenCounts:
+        return TokenCounts(*(getattr(self, name) + getattr(other, name) for name in TOKEN_TYPES))
+
+    def __mul__(self, times: int) -> TokenCounts:
+        return TokenCounts(*(getattr(self, name) * times for name in TOKEN_TYPES))
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, name) for name in TOKEN_TYPES)
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in TOKEN_TYPES}
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> TokenCounts:
+        """The counts found under their names in a row or a body; missing or null counts are 0."""
+        return cls(*(int(values.get(name) or 0) for name in TOKEN_TYPES))
+
+
+TOKEN_TYPES: tuple[str, ...] = tuple(f.name for f in fields(TokenCounts))
+"""The token types, in the order prices, rollups and reports list them."""

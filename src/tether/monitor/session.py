@@ -1,0 +1,81 @@
+"""A monitoring session: the jobs, the prices, the watcher (rollups, incidents, alerts) and the
+engine, assembled in one place for `tether probe`, `probe --watch`, the dashboard's prober and
+`tether serve --probe`.
+
+    async with monitoring(Watching.of(ws, env), store, jobs) as engine:
+        results = await engine.run_once()      # or: await engine.watch(stop)
+
+Leaving the block commits the last batch, waits for notices still being sent, and closes the
+engine's clients, in that order, so nothing is lost when a session ends on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from tether.model.systems import SystemCatalogue
+from tether.model.workspace_file import WorkspaceFile
+from tether.monitor.engine import BatchSink, Engine, Job, make_jobs
+from tether.monitor.watch import Watcher
+from tether.pricing import PriceBook
+from tether.store.db import Store
+
+if TYPE_CHECKING:
+    from tether.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Watching:
+    """What a session watches and with what: the definitions, the systems, the prices, the environment."""
+
+    file: WorkspaceFile
+    catalogue: SystemCatalogue
+    book: PriceBook
+    env: Mapping[str, str] | None = None
+
+    @classmethod
+    def of(cls, ws: Workspace, env: Mapping[str, str] | None = None) -> Watching:
+        """A workspace's definitions, systems and prices (its own rules/prices.yaml when it has one)."""
+        return cls(ws.file, ws.systems, PriceBook.load(ws.root), env)
+
+
+def plan_jobs(file: WorkspaceFile, names: Sequence[str] = (), interval: float | None = None) -> list[Job]:
+    """The jobs for the named integrations (all when none); `interval` overrides every check's
+    (the demo probes every few seconds). KeyError with a "did you mean" for an unknown name."""
+    jobs = make_jobs(file.integrations, file.defaults.interval, file.defaults.timeout, names)
+    if interval is None:
+        return jobs
+    return [replace(job, interval=interval, timeout=min(job.timeout, interval * 0.9)) for job in jobs]
+
+
+@asynccontextmanager
+async def monitoring(
+    watching: Watching,
+    store: Store,
+    jobs: Sequence[Job],
+    *,
+    sinks: Sequence[BatchSink] = (),
+    concurrency: int = 50,
+    max_jitter: float | None = None,
+    budget_every: float = 300.0,
+) -> AsyncIterator[Engine]:
+    """The engine, with the watcher as its first sink and `sinks` after it."""
+    watcher = Watcher(
+        watching.file, watching.catalogue, store, env=watching.env, book=watching.book, budget_every=budget_every
+    )
+    try:
+        async with Engine(
+            jobs,
+            store=store,
+            env=watching.env,
+            concurrency=concurrency,
+            on_batch=[watcher, *sinks],
+            prices=watching.book,
+            max_jitter=max_jitter,
+        ) as engine:
+            yield engine
+    finally:
+        await watcher.drain()
