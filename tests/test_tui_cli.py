@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from tests.tui_support import seeded_store
 from tether.cli import app
+from tether.clock import now as clock_now
 
 
 def test_dash_without_a_terminal_prints_the_status_table(tmp_path: Path, runner: CliRunner) -> None:
@@ -80,3 +81,35 @@ def test_the_demo_scores_readiness_so_the_dashboard_column_fills(workspace: Path
     with open_store(db) as store:
         assert set(latest_readiness(store)) == {i.name for i in ws.integrations}
         assert all(level != "" for level in levels(store).values())
+
+
+def test_the_demo_measures_quality_so_the_dashboard_column_fills(workspace: Path) -> None:
+    """The demo runs the sample suites against the sandbox: Quality shows their pass rate, not "not measured"."""
+    import shutil
+
+    from tests.conftest import ROOT
+    from tether.demo import Demo
+    from tether.figures import read_figures
+    from tether.pricing import PriceBook
+    from tether.store import open_store
+    from tether.tui.data import COLUMNS, overview
+    from tether.tui.format import percent
+    from tether.workspace import load_workspace
+
+    (workspace / "docs/examples").mkdir(parents=True)
+    shutil.copy(ROOT / "docs/examples/lead-samples.csv", workspace / "docs/examples")  # a suite reads it
+    ws = load_workspace(workspace / "integrations.yaml")
+    db = workspace / "demo.db"
+    with Demo(ws, db, score_every=3600) as demo:
+        assert demo.scorer.evaluated.wait(60)  # a bound on waiting, not a timing assertion
+    book = PriceBook.load(ws.root)
+    with open_store(db) as store:
+        figures = {f.name: f for f in read_figures(ws.file, store, clock_now(), book)}
+        rows = {r.name: r for r in overview(ws, store, clock_now(), book).rows}
+    COLUMN_KEYS = [key for key, _ in COLUMNS]
+    with_samples = [i.name for i in ws.integrations if i.samples]
+    assert with_samples
+    for name in with_samples:
+        rate = figures[name].quality_rate
+        assert rate is not None
+        assert rows[name].cells[COLUMN_KEYS.index("quality")].plain == percent(rate)

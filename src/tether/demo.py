@@ -24,7 +24,7 @@ from tether.model.integration import Integration
 from tether.model.tokens import TokenCounts
 from tether.monitor.maintenance import excluder
 from tether.pricing import PriceBook
-from tether.sandbox.env import sandbox_env
+from tether.sandbox.env import eval_env, sandbox_env
 from tether.sandbox.scenario import load_scenario
 from tether.sandbox.server import Sandbox, SandboxThread
 from tether.store import open_store
@@ -141,11 +141,13 @@ log = logging.getLogger(__name__)
 
 
 class ReadinessScorer:
-    """Scores every integration's readiness on a timer, as `tether readiness` does.
+    """Measures quality once, then scores every integration's readiness on a timer, as
+    `tether eval` and `tether readiness` do.
 
     The dashboard only reads stored scorecards (scoring renders the docs to judge them current,
     too heavy for every refresh of a large workspace); the demo's workspace is small, so it
-    scores in the background and the readiness column moves with the tour.
+    scores in the background and the readiness column moves with the tour. The sample suites
+    run once against the sandbox at the start, so the Quality column shows their pass rate.
     """
 
     def __init__(self, ws: Workspace, store_path: str, every: float = SCORE_EVERY) -> None:
@@ -153,6 +155,9 @@ class ReadinessScorer:
         self.store_path = store_path
         self.every = every
         self.rounds = 0
+        self.eval_env: Mapping[str, str] | None = None
+        """Where the sample suites are sent (the sandbox); None runs no eval."""
+        self.evaluated = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tether-demo-readiness", daemon=True)
 
@@ -163,7 +168,20 @@ class ReadinessScorer:
             scorecards(self.ws, store, clock.now())
         self.rounds += 1
 
+    def evaluate_once(self) -> None:
+        from tether.readiness.evals import run_evals
+
+        if self.eval_env is not None and any(i.samples for i in self.ws.integrations):
+            with open_store(self.store_path) as store:
+                run_evals(self.ws, store, env=self.eval_env)
+        self.evaluated.set()
+
     def _run(self) -> None:
+        try:
+            self.evaluate_once()
+        except Exception:  # an eval bug must not take the demo down
+            log.exception("measuring quality failed")
+            self.evaluated.set()
         # The first score waits for a probe round or two, so it judges evidence, not an empty store.
         while not self._stop.wait(self.every):
             try:
@@ -215,6 +233,7 @@ class Demo:
     def __enter__(self) -> Demo:
         self.sandbox = self.runner.start()
         self.env = demo_env(self.ws, self.sandbox.url)
+        self.scorer.eval_env = eval_env(self.ws, self.sandbox.url, self.env)
         try:
             self.player = AutomationPlayer(self.ws, self.store_path, PriceBook.load(self.ws.root), self.sandbox)
             self.player.start()

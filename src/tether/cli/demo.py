@@ -38,6 +38,7 @@ def demo(
     minute. Quitting stops everything it started. Without a terminal it probes twice, prints the
     status table and exits 0.
     """
+    from tether.cli.dash import print_status
     from tether.clock import now
     from tether.demo import PROBE_EVERY, Demo
     from tether.store import open_store
@@ -60,6 +61,9 @@ def demo(
             typer.echo(f"tether demo: sandbox on {session.url}, store {store_path}", err=True)
             if not sys.stdout.isatty():
                 _headless(ws, store_path, session.env)
+                session.scorer.evaluated.wait(60)  # the quality column: the sample suites' first run
+                with open_store(store_path) as store:
+                    print_status(ws, store)
                 return
             from tether.cli.dash import launch
 
@@ -78,11 +82,10 @@ def demo(
 
 
 def _headless(ws: Workspace, store_path: Path, env: dict[str, str]) -> None:
-    """Two rounds of probes, then the status table (what the dashboard would show first)."""
+    """Two rounds of probes (what the dashboard would show first)."""
     import time
 
-    from tether.cli.dash import NEEDS_TERMINAL, print_status
-    from tether.store import open_store
+    from tether.cli.dash import NEEDS_TERMINAL
     from tether.tui.probing import probe_once
 
     names = [i.name for i in ws.integrations]
@@ -91,5 +94,3 @@ def _headless(ws: Workspace, store_path: Path, env: dict[str, str]) -> None:
         if round_ == 0:
             time.sleep(1.0)
     typer.echo(NEEDS_TERMINAL, err=True)
-    with open_store(store_path) as store:
-        print_status(ws, store)

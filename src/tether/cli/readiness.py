@@ -120,9 +120,9 @@ def readiness_gate(ctx: typer.Context, ws: Workspace, wanted: str) -> list[dict[
 
 
 def _sandbox_env(url: str, ws: Workspace) -> dict[str, str]:
-    from tether.sandbox.env import sandbox_env
+    from tether.sandbox.env import eval_env
 
-    return {**sandbox_env(ws, url, also=["ANTHROPIC_API_KEY"]), "ANTHROPIC_BASE_URL": url}
+    return eval_env(ws, url, os.environ)
 
 
 def _run_row(run: RunRecord) -> list[Any]:

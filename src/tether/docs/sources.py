@@ -59,8 +59,7 @@ def failure_history(store: Store, docs: DocumentSet) -> None:
     names = {i.name for i in docs.integrations}
     per_integration: dict[str, dict[str, list[float]]] = {}
     for incident in incident_store.incidents(store, limit=1_000_000):
-        covered = {*incident.affected, *([incident.integration] if incident.integration else [])}
-        for name in sorted(covered & names):
+        for name in sorted(n for n in names if incident.concerns(n)):
             if incident.category and incident.category not in PASSING:
                 per_integration.setdefault(name, {}).setdefault(incident.category, []).append(incident.last_failure_at)
     for name in sorted(names - set(per_integration)):

@@ -43,3 +43,8 @@ def sandbox_env(
     if alerts_to is not None:
         fill(referenced_names([a.model_dump(mode="json") for i in ws.integrations for a in i.alerts]), alerts_to)
     return env
+
+
+def eval_env(ws: Workspace, url: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` with every sample suite sent to the sandbox's Messages API (`tether eval --sandbox`, the demo)."""
+    return {**environ, **sandbox_env(ws, url, environ, also=["ANTHROPIC_API_KEY"]), "ANTHROPIC_BASE_URL": url}
