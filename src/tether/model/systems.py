@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from tether.model.common import Slug, StrictModel
+from tether.model.status_platform import StatusPlatform, detect, host_of
 
 
 class SystemKind(StrEnum):
@@ -31,10 +32,30 @@ class System(StrictModel):
     native_ai: str | None = None
     """The AI feature built into it, for business apps (e.g. Einstein, HubSpot AI)."""
     status_page: str | None = None
-    """The vendor's public status page (Statuspage v2 or compatible), if it has one."""
+    """The vendor's public status page or feed, if it has one."""
+    status_platform: StatusPlatform | None = None
+    """The platform that page runs on (how tether reads it); required when the URL does not show it."""
+    status_components: list[str] = Field(default_factory=list)
+    """The components (services, products) on that page its native AI feature depends on."""
     api_base: str | None = None
     """Where its API lives, if it has one."""
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _platform_known(self) -> System:
+        if self.status_page and self.status_platform is None and detect(self.status_page) is None:
+            raise ValueError(
+                f"{self.id}: the platform of {self.status_page} cannot be told from the URL; "
+                f"add `status_platform:` ({', '.join(p.value for p in StatusPlatform)})"
+            )
+        return self
+
+    @property
+    def platform(self) -> StatusPlatform | None:
+        """The status platform: as declared, else as the URL shows."""
+        if self.status_platform is not None:
+            return self.status_platform
+        return detect(self.status_page) if self.status_page else None
 
 
 class SystemCatalogue(StrictModel):
@@ -62,6 +83,13 @@ class SystemCatalogue(StrictModel):
 
     def resolve(self, name: str) -> System | None:
         return self.names().get(name.lower())
+
+    def by_status_host(self, host: str) -> System | None:
+        """The system whose status page is on this host, if any."""
+        for system in self.systems:
+            if system.status_page and host_of(system.status_page) == host:
+                return system
+        return None
 
     def get(self, system_id: str) -> System:
         for system in self.systems:

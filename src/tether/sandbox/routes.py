@@ -1,5 +1,5 @@
-"""The stand-in APIs, in the real ones' shapes: Anthropic, OpenAI, Statuspage v2 and Slack status,
-the n8n public API, a CRM webhook and a custom app's health endpoint."""
+"""The stand-in APIs, in the real ones' shapes: Anthropic, OpenAI, the n8n public API, a CRM webhook and
+a custom app's health endpoint (vendors' status feeds are in sandbox/status/, Gemini in sandbox/gemini.py)."""
 
 from __future__ import annotations
 
@@ -191,70 +191,6 @@ async def openai_api(sandbox: Sandbox, request: Request, path: str) -> Response:
         ]
         return Response.json({"object": "list", "data": data}, headers={"x-request-id": f"req_{next(_ids)}"})
     return Response.json({"error": {"message": f"no route {path}", "type": "invalid_request_error"}}, 404)
-
-
-COMPONENTS = ["API", "Web app", "AI features", "Integrations"]
-IMPACT_COMPONENT = {
-    "minor": "degraded_performance",
-    "major": "partial_outage",
-    "critical": "major_outage",
-    "maintenance": "under_maintenance",
-}
-RANK = ["none", "maintenance", "minor", "major", "critical"]
-
-
-async def status_page(sandbox: Sandbox, request: Request, vendor: str, rest: str) -> Response:
-    elapsed = sandbox.elapsed()
-    active = [i for i in sandbox.scenario.incidents if i.vendor == vendor and i.active(elapsed)]
-    if vendor == "slack" and rest.startswith("/api/v2.0.0/current"):
-        incidents = [
-            {
-                "id": n,
-                "date_created": iso(sandbox.now()),
-                "title": i.name,
-                "type": "outage" if i.impact in ("major", "critical") else "incident",
-                "status": "active",
-                "services": i.components,
-            }
-            for n, i in enumerate(active, 1)
-        ]
-        status = "active" if incidents else "ok"
-        return Response.json({"status": status, "active_incidents": incidents, "date_updated": iso(sandbox.now())})
-    if rest not in ("/api/v2/summary.json", "/api/v2/status.json"):
-        return Response.html(f"<!doctype html><html><body><h1>{vendor} status</h1></body></html>")
-    indicator = max((i.impact for i in active), key=RANK.index, default="none")
-    components = []
-    for n, name in enumerate(COMPONENTS):
-        hit = [i for i in active if not i.components or name in i.components]
-        worst = max((i.impact for i in hit), key=RANK.index, default="none")
-        components.append({"id": f"c{n}", "name": name, "status": IMPACT_COMPONENT.get(worst, "operational")})
-    descriptions = {
-        "none": "All Systems Operational",
-        "minor": "Minor Service Outage",
-        "major": "Partial System Outage",
-        "critical": "Major Service Outage",
-        "maintenance": "Service Under Maintenance",
-    }
-    page = {
-        "id": vendor,
-        "name": vendor.title(),
-        "url": f"{sandbox.url}/status/{vendor}",
-        "updated_at": iso(sandbox.now()),
-    }
-    summary = {
-        "page": page,
-        "status": {"indicator": indicator, "description": descriptions[indicator]},
-        "components": components,
-        "incidents": [
-            {"id": f"i{n}", "name": i.name, "status": "investigating", "impact": i.impact}
-            for n, i in enumerate(active)
-            if i.impact != "maintenance"
-        ],
-        "scheduled_maintenances": [],
-    }
-    if rest.endswith("status.json"):
-        summary = {"page": page, "status": summary["status"]}
-    return Response.json(summary)
 
 
 def _cursor(offset: int) -> str:

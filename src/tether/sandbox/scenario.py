@@ -13,8 +13,9 @@ faults:                          # every field optional; `route` is a glob on th
     headers: {anthropic-ratelimit-requests-remaining: "3"}
     error_type: rate_limit_error # Anthropic error type / details.error_code for an error status
     error_code: enforced_spend_limit_reached
-incidents:                       # what /status/<vendor>/... reports while active
+incidents:                       # what /status/<vendor>/... reports while active, in the vendor's platform
   - {vendor: hubspot, impact: minor, name: Lead scoring delays, components: [AI features]}
+  - {vendor: salesforce, impact: major, name: Einstein errors, instance: NA123}
 replies:                         # Messages API: first rule whose text the prompt contains wins
   - {contains: "score this lead", reply: '{"score": 82}'}
   - {regex: "(?i)summari[sz]e", reply: "A short summary."}
@@ -74,6 +75,9 @@ class Incident(StrictModel):
     name: str = "Investigating an issue"
     impact: Literal["minor", "major", "critical", "maintenance"] = "minor"
     components: list[str] = Field(default_factory=list)
+    """Components (services, products) it touches, by the vendor's names; all of them when empty."""
+    instance: str | None = None
+    """Salesforce Trust: the instance it hits (NA123, EU45); every instance when unset."""
     after: Duration = 0.0
     until: Duration | None = None
 
@@ -131,6 +135,7 @@ class Scenario(StrictModel):
     workflows: list[Workflow] = Field(default_factory=lambda: [Workflow(id="lead-intake")])
     models: list[str] = Field(default_factory=lambda: list(DEFAULT_MODELS))
     openai_models: list[str] = Field(default_factory=lambda: ["gpt-4o", "gpt-4o-mini"])
+    gemini_models: list[str] = Field(default_factory=lambda: ["gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.0-flash"])
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:

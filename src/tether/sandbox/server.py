@@ -3,7 +3,9 @@
 Paths:
     /v1/models, /v1/models/{id}, /v1/messages, /v1/messages/count_tokens   Anthropic
     /openai/v1/models (and /v1/models with a bearer key, no anthropic-version) OpenAI-compatible
-    /status/<vendor>/api/v2/summary.json (status.json), /status/slack/api/v2.0.0/current
+    /status/<vendor>/...                 the vendor's status feed on its own platform (sandbox/status/)
+    /login/<tenant>/oauth2/v2.0/token    Microsoft's client-credentials token endpoint
+    /gemini/v1beta/models, /gemini/v1beta/models/<model>:countTokens      Gemini API
     /n8n/api/v1/executions                                                  n8n public API
     /crm/webhook (POST), /crm/health                                        a CRM webhook
     /app/health                                                             a custom app
@@ -29,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tether import clock
-from tether.sandbox import billing, routes
+from tether.sandbox import billing, gemini, routes, status
 from tether.sandbox.http11 import Request, Response, serve_connection
 from tether.sandbox.scenario import Fault, Scenario
 
@@ -43,6 +45,10 @@ HOSTS = {
     "n8n.acme.example": "/n8n",
     "crm.acme.example": "/crm",
     "portal.acme.example": "/app",
+    "generativelanguage.googleapis.com": "/gemini",
+    "login.microsoftonline.com": "/login",
+    "api.status.salesforce.com": "/status/salesforce",
+    "status.cloud.microsoft": "/page/status.cloud.microsoft",
 }
 
 
@@ -77,6 +83,10 @@ class Sandbox:
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self.hosts = {**_status_hosts(), **HOSTS}
+        self.graph_tokens: set[str] = set()
+        """Bearer tokens the stand-in Microsoft token endpoint issued."""
+        self.canned: dict[str, tuple[int, bytes, str]] = {}
+        """Path -> (status, body, content type): a recorded vendor answer served verbatim."""
 
     # --- control -------------------------------------------------------------------------
     @property
@@ -101,6 +111,10 @@ class Sandbox:
         self.faults = [*self.faults, made]
         return made
 
+    def can(self, path: str, body: bytes | str, status: int = 200, content_type: str = "application/json") -> None:
+        """Serve `body` verbatim at `path` (after host mirroring), e.g. a vendor's recorded feed."""
+        self.canned[path] = (status, body.encode() if isinstance(body, str) else body, content_type)
+
     def clear_faults(self) -> None:
         self.faults = []
 
@@ -112,6 +126,8 @@ class Sandbox:
         """Back to the default scenario, no faults, fresh counters and clock (between tests)."""
         self.set_scenario(Scenario())
         self.cache.clear()
+        self.canned.clear()
+        self.graph_tokens.clear()
         self.requests.clear()
         self.in_flight.clear()
         self.max_in_flight.clear()
@@ -209,6 +225,19 @@ class Sandbox:
         )
         if path.startswith("/v1/"):
             response = routes.anthropic_error(self, status, message, fault.error_type, fault.error_code)
+        elif path.startswith("/gemini/"):
+            response = gemini.error(status, fault.message, fault.error_type)
+        elif path.startswith("/login/"):
+            response = Response.json(
+                {
+                    "error": fault.error_type or "invalid_client",
+                    "error_description": fault.message
+                    or "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request "
+                    "is the client secret value, not the client secret ID, for a secret added to app.",
+                    "error_codes": [7000215],
+                },
+                status,
+            )
         elif path.startswith("/status/"):
             response = Response.html(HTML_PAGE, status)
         elif path.startswith("/n8n/"):
@@ -239,6 +268,9 @@ class Sandbox:
             response.body = b""
 
     async def _route(self, request: Request, path: str) -> Response:
+        if path in self.canned:
+            code, body, kind = self.canned[path]
+            return Response(code, body, {"content-type": kind})
         if billing.handles(path):  # the providers' admin cost APIs (issue 5)
             return await billing.admin_api(self, request, path)
         if path.startswith("/v1/"):
@@ -250,7 +282,13 @@ class Sandbox:
             return await routes.openai_api(self, request, path.removeprefix("/openai"))
         if path.startswith("/status/"):
             vendor, _, rest = path.removeprefix("/status/").partition("/")
-            return await routes.status_page(self, request, routes.vendor_id(vendor), "/" + rest)
+            return await status.serve(self, request, routes.vendor_id(vendor), "/" + rest)
+        if path.startswith("/login/"):
+            return status.graph.token(self, request, path.removeprefix("/login"))
+        if path.startswith("/gemini/"):
+            return await gemini.api(self, request, path.removeprefix("/gemini"))
+        if path.startswith("/page/"):
+            return status.html.page(path.removeprefix("/page/").split("/", 1)[0])
         if path.startswith("/n8n/"):
             return await routes.n8n_api(self, request, path.removeprefix("/n8n"))
         if path.startswith("/crm/"):

@@ -1,0 +1,69 @@
+"""Which adapter reads a check: `platform:`, else the URL, else rules/systems.yaml, else Statuspage v2.
+
+A URL whose platform nobody knows is tried as Statuspage v2 (the most common platform), and
+`tether check` warns about it; an answer of any other shape is `unknown`, naming what came back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import cache
+
+from tether.checks.statuspage import StatuspageCheck
+from tether.model.status_platform import StatusPlatform, host_of
+from tether.model.systems import SystemCatalogue
+from tether.monitor.context import ProbeContext
+from tether.monitor.faults import ProbeFault
+from tether.monitor.result import Outcome
+from tether.monitor.status import (
+    google_cloud,
+    google_workspace,
+    html_only,
+    incident_io,
+    microsoft_graph,
+    salesforce_trust,
+    slack,
+    statuspage_v2,
+)
+
+Read = Callable[[StatuspageCheck, ProbeContext, str], Awaitable[Outcome]]
+
+ADAPTERS: dict[StatusPlatform, Read] = {
+    StatusPlatform.STATUSPAGE: statuspage_v2.read,
+    StatusPlatform.INCIDENT_IO: incident_io.read,
+    StatusPlatform.SLACK: slack.read,
+    StatusPlatform.GOOGLE_WORKSPACE: google_workspace.read,
+    StatusPlatform.GOOGLE_CLOUD: google_cloud.read,
+    StatusPlatform.SALESFORCE_TRUST: salesforce_trust.read,
+    StatusPlatform.MICROSOFT_GRAPH: microsoft_graph.read,
+    StatusPlatform.HTML_ONLY: html_only.read,
+}
+
+
+@cache
+def _catalogue() -> SystemCatalogue:
+    from tether.workspace.rules import load_rules
+
+    return load_rules("systems.yaml", SystemCatalogue)
+
+
+def platform_of(check: StatuspageCheck, catalogue: SystemCatalogue | None = None) -> StatusPlatform | None:
+    """The check's status platform, or None when neither it, its URL nor the catalogue says."""
+    if check.resolved_platform is not None:
+        return check.resolved_platform
+    system = (catalogue or _catalogue()).by_status_host(host_of(check.url))
+    return system.platform if system else None
+
+
+async def read(check: StatuspageCheck, ctx: ProbeContext, url: str) -> Outcome:
+    platform = platform_of(check)
+    if platform is not None:
+        return await ADAPTERS[platform](check, ctx, url)
+    try:
+        return await statuspage_v2.read(check, ctx, url)
+    except ProbeFault as fault:
+        fault.reason = (
+            f"{fault.reason} — the status platform of {host_of(check.url)} is not recognised: "
+            "set `platform:` on the check"
+        )
+        raise
