@@ -62,7 +62,28 @@ def lint_model_retirement(ws: Workspace) -> list[Problem]:
     return findings
 
 
-LINTERS: list[Linter] = [lint_definitions, lint_lens, lint_readiness, lint_model_retirement]
+def lint_status_platforms(ws: Workspace) -> list[Problem]:
+    """A status URL whose platform tether cannot tell is read as Statuspage v2, which may be wrong."""
+    from tether.checks.statuspage import StatuspageCheck
+    from tether.model.status_platform import StatusPlatform, host_of
+    from tether.model.systems import SystemCatalogue
+    from tether.workspace.rules import load_rules
+
+    catalogue = load_rules("systems.yaml", SystemCatalogue, ws.root)
+    choices = ", ".join(p.value for p in StatusPlatform)
+    findings: list[Problem] = []
+    for i, integration in enumerate(ws.integrations):
+        for j, check in enumerate(integration.checks):
+            if isinstance(check, StatuspageCheck) and check.platform_in(catalogue) is None:
+                message = (
+                    f"the status platform of {host_of(check.url) or check.url} is not recognised, so it is read as "
+                    f"Statuspage v2; set `platform:` ({choices})"
+                )
+                findings.append(_at(ws, ("integrations", i, "checks", j, "url"), message))
+    return findings
+
+
+LINTERS: list[Linter] = [lint_definitions, lint_lens, lint_readiness, lint_model_retirement, lint_status_platforms]
 
 
 def lint(ws: Workspace) -> list[Problem]:

@@ -8,7 +8,8 @@ from pydantic import Field, model_validator
 
 from tether.checks.base import CheckBase
 from tether.model.common import SecretRef
-from tether.model.status_platform import LABELS, StatusPlatform, detect
+from tether.model.status_platform import LABELS, StatusPlatform, detect, host_of
+from tether.model.systems import SystemCatalogue
 
 
 class StatuspageCheck(CheckBase):
@@ -36,6 +37,13 @@ class StatuspageCheck(CheckBase):
     def resolved_platform(self) -> StatusPlatform | None:
         """`platform:` if set, else what the URL shows (None: ask the catalogue)."""
         return self.platform or detect(self.url)
+
+    def platform_in(self, catalogue: SystemCatalogue) -> StatusPlatform | None:
+        """The platform, asking the catalogue (by the URL's host) when the check and URL do not say."""
+        if self.resolved_platform is not None:
+            return self.resolved_platform
+        system = catalogue.by_status_host(host_of(self.url))
+        return system.platform if system else None
 
     @model_validator(mode="after")
     def _platform_fields(self) -> StatuspageCheck:

@@ -47,16 +47,8 @@ def _catalogue() -> SystemCatalogue:
     return load_rules("systems.yaml", SystemCatalogue)
 
 
-def platform_of(check: StatuspageCheck, catalogue: SystemCatalogue | None = None) -> StatusPlatform | None:
-    """The check's status platform, or None when neither it, its URL nor the catalogue says."""
-    if check.resolved_platform is not None:
-        return check.resolved_platform
-    system = (catalogue or _catalogue()).by_status_host(host_of(check.url))
-    return system.platform if system else None
-
-
 async def read(check: StatuspageCheck, ctx: ProbeContext, url: str) -> Outcome:
-    platform = platform_of(check)
+    platform = check.platform_in(_catalogue())
     if platform is not None:
         return await ADAPTERS[platform](check, ctx, url)
     try:
