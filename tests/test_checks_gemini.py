@@ -91,7 +91,7 @@ async def test_an_unknown_model(sandbox: Sandbox, probe_check: ProbeCheck) -> No
     )
 
 
-async def test_countTokens_404_is_a_retired_model(sandbox: Sandbox, probe_check: ProbeCheck) -> None:  # noqa: N802
+async def test_count_tokens_404_is_a_retired_model(sandbox: Sandbox, probe_check: ProbeCheck) -> None:
     sandbox.add_fault(route="/gemini/*:countTokens", status=404)
     row = await probe_check(gemini(model="gemini-2.5-flash"), env=env(sandbox))
     assert (row["category"], row["reason"]) == (
