@@ -18,9 +18,9 @@ HUBSPOT = "status.hubspot.com"
     ("impact", "state", "category", "reason"),
     [
         (None, "healthy", "ok", "All Systems Operational"),
-        ("minor", "degraded", "vendor_minor", "Scoring delays"),
-        ("major", "down", "vendor_major", "Scoring delays"),
-        ("critical", "down", "vendor_major", "Scoring delays"),
+        ("minor", "degraded", "vendor_minor", "minor: Scoring delays"),
+        ("major", "down", "vendor_major", "major: Scoring delays"),
+        ("critical", "down", "vendor_major", "critical: Scoring delays"),
         ("maintenance", "degraded", "maintenance", "maintenance: Scoring delays"),
     ],
 )
@@ -72,7 +72,7 @@ async def test_unknown_component_is_unknown(sandbox: Sandbox, probe_check: Probe
 @pytest.mark.parametrize(
     ("components", "state", "reason", "incident"),
     [
-        ([], "down", "Search results are delayed", "Search results are delayed"),
+        ([], "down", "major: Search results are delayed", "Search results are delayed"),
         (["Editor"], "healthy", "Editor operational", None),
         (["Search"], "degraded", "Search: partial outage", "Search results are delayed"),
     ],

@@ -168,6 +168,7 @@ class Renderer:
             docs=docs,
             system_name=self.system_name,
             status_page=self.status_page,
+            status_source=self.status_source,
             flow=self.flow,
             join=_join,
             figure_rows=figure_rows,
@@ -187,6 +188,18 @@ class Renderer:
     def status_page(self, system_id: str) -> str | None:
         system = self.docs.systems.resolve(system_id)
         return system.status_page if system else None
+
+    def status_source(self, system_id: str) -> str | None:
+        """Where and how tether reads a system's status, e.g. "Statuspage v2 JSON at <https://...>"."""
+        from tether.model.status_platform import LABELS
+
+        system = self.docs.systems.resolve(system_id)
+        if system is None or not system.status_page:
+            return None
+        platform = system.platform
+        what = LABELS[platform] if platform else "a status page"
+        on = f" ({', '.join(system.status_components)})" if system.status_components else ""
+        return f"{what} at <{system.status_page}>{on}"
 
     def flow(self, integration: Integration) -> Flow:
         """Trigger → (middleware) → AI → destinations, as named steps."""

@@ -85,8 +85,9 @@ def _whole_page(
     for incident in incidents:
         state, category = IMPACT.get(str(incident.get("impact")), IMPACT["minor"])
         name = str(incident.get("name", "an incident"))
+        impact = str(incident.get("impact") or "minor")
         reading.findings.append(
-            Finding(state, category, name, _labels(incident), name, incident.get("shortlink"))
+            Finding(state, category, f"{impact}: {name}", _labels(incident), name, incident.get("shortlink"))
         )
     for maintenance in maintenances:
         name = str(maintenance.get("name", "scheduled maintenance"))
