@@ -142,7 +142,10 @@ async def test_an_unrecognised_platform_is_tried_as_statuspage_and_says_so(
 ) -> None:
     sandbox.can("/status/example-vendor/api/v2/summary.json", b'{"overall": "fine"}')
     sandbox.hosts["status.example-vendor.com"] = "/status/example-vendor"
-    odd = await probe_check(status_check("status.example-vendor.com"), env=env(sandbox))
+    try:
+        odd = await probe_check(status_check("status.example-vendor.com"), env=env(sandbox))
+    finally:
+        del sandbox.hosts["status.example-vendor.com"]
     assert odd["state"] == "unknown"
     assert odd["reason"].endswith(
         "the status platform of status.example-vendor.com is not recognised: set `platform:` on the check"

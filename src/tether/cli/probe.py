@@ -185,8 +185,9 @@ def sandbox(
 ) -> None:
     """Serve stand-ins of the integration stack on 127.0.0.1, with scripted faults, until Ctrl-C.
 
-    Anthropic (models, messages, count_tokens), OpenAI models, vendor status pages, the n8n
-    public API, a CRM webhook and a custom app. It prints the environment to export so
+    Anthropic (models, messages, count_tokens), OpenAI models, the Gemini API, each vendor's
+    status feed on its own platform (Statuspage, incident.io, Slack, Google, Salesforce Trust,
+    Microsoft Graph), the n8n public API, a CRM webhook and a custom app. It prints the environment to export so
     integrations.yaml's ${TETHER_SANDBOX_URL:-...} references point here.
     """
     import asyncio

@@ -69,15 +69,9 @@ def describe_body(got: Fetched) -> str:
         title = " ".join(match.group(1).decode("utf-8", "replace").split())[:60] if match else ""
         return f"an HTML page titled {title!r}" if title else "an HTML page"
     try:
-        data = json.loads(got.body)
+        return json_kind(json.loads(got.body))
     except ValueError:
         return "a body that is not JSON" if got.body.strip() else "an empty body"
-    if isinstance(data, dict):
-        keys = ", ".join(list(data)[:5]) or "none"
-        return f"a JSON object with keys {keys}"
-    if isinstance(data, list):
-        return "a JSON list"
-    return f"a JSON {type(data).__name__}"
 
 
 def shape_changed(host: str, platform: StatusPlatform, found: str) -> ProbeFault:
