@@ -128,3 +128,47 @@ def test_redirect_to_html(sandbox: Sandbox) -> None:
 def test_the_bundled_demo_scenario_loads() -> None:
     scenario = load_scenario("demo")
     assert scenario.incidents[0].vendor == "hubspot"
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "key"),
+    [
+        ("/slack-status.com/api/v2.0.0/current", "application/json", "active_incidents"),
+        ("/slack-status.com", "text/html", None),
+        ("/www.google.com/appsstatus/dashboard/incidents.json", "application/json", None),
+        ("/www.google.com/appsstatus/dashboard/", "text/html", None),
+        ("/status.cloud.google.com/incidents.json", "application/json", None),
+        ("/api.status.salesforce.com/v1/instances/NA123/status", "application/json", "Incidents"),
+        ("/status.salesforce.com", "text/html", None),
+        ("/status.openai.com/api/v1/summary", "application/json", "ongoing_incidents"),
+        ("/status.hubspot.com/api/v2/summary.json", "application/json", "scheduled_maintenances"),
+        ("/aistudio.google.com/status", "text/html", None),
+        ("/status.cloud.microsoft", "text/html", None),
+    ],
+)
+def test_each_vendor_host_answers_in_its_platforms_shape(
+    sandbox: Sandbox, path: str, kind: str, key: str | None
+) -> None:
+    response = httpx.get(f"{sandbox.url}{path}")
+    assert (response.status_code, response.headers["content-type"].split(";")[0]) == (200, kind)
+    if key:
+        assert key in response.json()
+    if path.endswith("incidents.json"):
+        assert isinstance(response.json(), list)
+
+
+def test_graph_answers_only_with_a_token_from_its_login(sandbox: Sandbox) -> None:
+    health = f"{sandbox.url}/graph.microsoft.com/v1.0/admin/serviceAnnouncement/healthOverviews"
+    refused = httpx.get(health)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "InvalidAuthenticationToken")
+    form = {
+        "client_id": "app",
+        "client_secret": "s",
+        "scope": "https://graph.microsoft.com/.default",
+        "grant_type": "client_credentials",
+    }
+    token = httpx.post(f"{sandbox.url}/login.microsoftonline.com/tenant/oauth2/v2.0/token", data=form).json()
+    assert (token["token_type"], token["expires_in"]) == ("Bearer", 3599)
+    ok = httpx.get(health, headers={"authorization": f"Bearer {token['access_token']}"})
+    services = {s["service"]: s["status"] for s in ok.json()["value"]}
+    assert services["Microsoft Copilot (Microsoft 365)"] == "serviceOperational"

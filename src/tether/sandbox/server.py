@@ -10,7 +10,7 @@ Paths:
     /crm/webhook (POST), /crm/health                                        a CRM webhook
     /app/health                                                             a custom app
     /bench                                                                  a tiny JSON answer
-    /html                                                                   an HTML page
+    /html, /page/<host>                                                     an HTML page
     /_sandbox (GET state; PUT/POST/DELETE /_sandbox/faults; POST /_sandbox/clock/reset)
 
 Host mirroring: a first path segment that is a real host name is the stand-in of that host, so
