@@ -166,3 +166,19 @@ def test_docs_name_each_dependencys_status_source(workspace: Path, runner: CliRu
     runbook = " ".join((workspace / "out" / "runbooks" / "lead-intake-zapier.md").read_text().split())
     assert "Slack (`slack`): status from Slack's status API at <https://slack-status.com>" in runbook
     assert "Zapier (`zapier`): status from Statuspage v2 JSON at <https://status.zapier.com>" in runbook
+
+
+@pytest.mark.parametrize(
+    ("url", "vendors"),
+    [
+        ("${TETHER_SANDBOX_URL:-https:/}/slack-status.com", {"slack"}),
+        ("https://status.hubspot.com", {"hubspot"}),
+        ("https://status.vendor-x.example", set()),
+    ],
+)
+def test_a_status_check_watches_its_vendor_by_host(url: str, vendors: set[str]) -> None:
+    from tether.checks.statuspage import StatuspageCheck
+    from tether.monitor.suppression import watched_vendors
+
+    check = StatuspageCheck(name="s", url=url)
+    assert watched_vendors(check, load_rules("systems.yaml", SystemCatalogue)) == vendors

@@ -8,10 +8,9 @@ destinations. While a vendor is down, a dependant's failures belong to the vendo
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from tether.checks.base import CheckBase
 from tether.model.integration import Integration
+from tether.model.status_platform import host_of
 from tether.model.systems import SystemCatalogue
 
 STATUS_KINDS = frozenset({"statuspage"})
@@ -31,9 +30,9 @@ def watched_vendors(check: CheckBase, catalogue: SystemCatalogue) -> set[str]:
         return set()
     if check.depends_on:
         return _resolve(catalogue, check.depends_on)
-    url = getattr(check, "url", "") or ""
-    host = urlsplit(url if "//" in url else f"//{url}").hostname
-    return {s.id for s in catalogue.systems if s.status_page and urlsplit(s.status_page).hostname == host and host}
+    # The vendor's host as written (a sandbox-mirrored `${VAR:-https:/}/HOST` URL names HOST too).
+    system = catalogue.by_status_host(host_of(getattr(check, "url", "") or ""))
+    return {system.id} if system else set()
 
 
 def dependencies(integration: Integration, check: CheckBase, catalogue: SystemCatalogue) -> set[str]:
