@@ -182,3 +182,12 @@ def test_a_status_check_watches_its_vendor_by_host(url: str, vendors: set[str]) 
 
     check = StatuspageCheck(name="s", url=url)
     assert watched_vendors(check, load_rules("systems.yaml", SystemCatalogue)) == vendors
+
+
+@pytest.mark.parametrize(
+    "name", ["einstein", "copilot", "gemini", "react", "nextjs", "flask", "fastapi", "node", "express"]
+)
+def test_integrations_yaml_accepts_the_names_people_use(bundled_text: str, name: str) -> None:
+    text = bundled_text.replace("    source: crm\n", f"    source: {name}\n", 1)
+    assert f"source: {name}" in text
+    load_workspace(Path("integrations.yaml"), text=text)  # no "did you mean 'slack'?" for flask
