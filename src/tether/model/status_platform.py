@@ -1,7 +1,7 @@
 """Which status platform a vendor's status URL is on, told from the URL itself.
 
 Vendors publish their status on different platforms, each with its own machine-readable feed
-(docs/adr/0002-status-platforms.md names the sources). A URL whose host or path gives the
+(docs/adr/0003-status-platforms.md names the sources). A URL whose host or path gives the
 platform away is recognised here; a bare custom domain (`https://status.hubspot.com`) is not,
 and is looked up in rules/systems.yaml or set with `platform:` on the check.
 """

@@ -1,7 +1,7 @@
 """The Gemini API (generativelanguage.googleapis.com/v1beta): `models.list` and `models.countTokens`.
 
 Shapes from Google's API reference (https://ai.google.dev/api/models, /api/tokens) and error
-bodies as public clients recorded them from the live API (docs/adr/0002): every error is
+bodies as public clients recorded them from the live API (docs/adr/0003): every error is
 {error: {code, message, status: INVALID_ARGUMENT | NOT_FOUND | RESOURCE_EXHAUSTED | UNAVAILABLE
 ..., details[]}}, and a bad key is 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID.
 """

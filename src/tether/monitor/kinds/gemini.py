@@ -1,7 +1,7 @@
 """Gemini API: prove the key (`GET /v1beta/models`) and the model (`POST .../models/{m}:countTokens`), for free.
 
 Plain httpx rather than the google-genai SDK, which costs far more to import than a probe run
-should (docs/adr/0002 has the measurement). The same contract as the anthropic kind: distinct
+should (docs/adr/0003 has the measurement). The same contract as the anthropic kind: distinct
 reasons for a bad key, an unknown model, quota (429 RESOURCE_EXHAUSTED), overload (503
 UNAVAILABLE) and a timeout. Errors are Google's {error: {code, message, status, details[]}}.
 """

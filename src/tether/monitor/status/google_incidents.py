@@ -5,7 +5,7 @@ included, each {id, begin, end (absent or empty while ongoing), external_desc, s
 medium | high, status_impact: SERVICE_INFORMATION | SERVICE_DISRUPTION | SERVICE_OUTAGE,
 service_name, affected_products[] {title, id}, most_recent_update {text, status}, uri}. There
 is no "all clear" field: healthy means no ongoing incident touches the products watched.
-Sources: docs/adr/0002 (public clients reading the live feeds, with recorded samples).
+Sources: docs/adr/0003 (public clients reading the live feeds, with recorded samples).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 incident.io pages serve their own JSON, not Statuspage's; some add an Atlassian-compatible
 `/api/v2/status.json` shim with no components, too thin to scope by component. The widget feed
 (shape from public clients: MaterializeInc/materialize console `StatusSummary`, OneUptime's
-external status page monitor, the FitNudge setup guide sample; see docs/adr/0002) is
+external status page monitor, the FitNudge setup guide sample; see docs/adr/0003) is
 `ongoing_incidents[]` {name, url, status, current_worst_impact: degraded_performance |
 partial_outage | full_outage, affected_components[] {name, group_name, current_status}},
 `in_progress_maintenances[]` and `scheduled_maintenances[]` of the same form.

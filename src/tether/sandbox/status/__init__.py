@@ -2,7 +2,7 @@
 
 Each vendor in rules/systems.yaml is served on the platform its status really runs on: Slack's
 API under Slack's host, Google's `incidents.json` under Google's, Graph under Graph, and an
-HTML page where the vendor publishes only HTML (docs/adr/0002 names each shape's source).
+HTML page where the vendor publishes only HTML (docs/adr/0003 names each shape's source).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""incident.io's widget feed `/api/v1/summary` (fields as its public clients read them; docs/adr/0002).
+"""incident.io's widget feed `/api/v1/summary` (fields as its public clients read them; docs/adr/0003).
 
 incident.io pages also answer an Atlassian-compatible `/api/v2/status.json` without components;
 the root is HTML.
