@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import quote
 
 from tether.checks.gemini import GeminiCheck
+from tether.checks.result import Outcome
+from tether.checks.states import State
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault, status_fault
 from tether.monitor.fetch import Fetched, fetch
-from tether.monitor.result import Outcome
-from tether.monitor.states import State
 from tether.secrets import redact
 
 TIMEOUTS = {Category.TIMEOUT, Category.READ_TIMEOUT, Category.CONNECT_TIMEOUT, Category.SLOW_BODY}

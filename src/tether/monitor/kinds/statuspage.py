@@ -6,9 +6,9 @@ Anything that is not the platform's feed (an HTML page, an error, another JSON s
 
 from __future__ import annotations
 
+from tether.checks.result import Outcome
 from tether.checks.statuspage import StatuspageCheck
 from tether.monitor.context import ProbeContext
-from tether.monitor.result import Outcome
 from tether.monitor.status.platforms import read
 
 

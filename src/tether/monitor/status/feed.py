@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from tether.checks.result import Outcome
+from tether.checks.states import SEVERITY, State
 from tether.checks.statuspage import StatuspageCheck
 from tether.model.status_platform import LABELS, StatusPlatform
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.fetch import Fetched, fetch
-from tether.monitor.result import Outcome
-from tether.monitor.states import SEVERITY, State
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 

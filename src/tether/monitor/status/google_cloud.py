@@ -6,10 +6,10 @@ and publishes no machine-readable status; watch it with a `gemini` check instead
 
 from __future__ import annotations
 
+from tether.checks.result import Outcome
 from tether.checks.statuspage import StatuspageCheck
 from tether.model.status_platform import StatusPlatform
 from tether.monitor.context import ProbeContext
-from tether.monitor.result import Outcome
 from tether.monitor.status import google_incidents
 
 PLATFORM = StatusPlatform.GOOGLE_CLOUD

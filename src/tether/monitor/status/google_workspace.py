@@ -6,10 +6,10 @@ https://www.google.com/appsstatus/dashboard/ is an HTML page; its machine-readab
 
 from __future__ import annotations
 
+from tether.checks.result import Outcome
 from tether.checks.statuspage import StatuspageCheck
 from tether.model.status_platform import StatusPlatform
 from tether.monitor.context import ProbeContext
-from tether.monitor.result import Outcome
 from tether.monitor.status import google_incidents
 
 PLATFORM = StatusPlatform.GOOGLE_WORKSPACE

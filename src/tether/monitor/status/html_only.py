@@ -5,13 +5,13 @@ The page is fetched, so the reason says what is there, and how to watch the vend
 
 from __future__ import annotations
 
+from tether.checks.result import Outcome
+from tether.checks.states import State
 from tether.checks.statuspage import StatuspageCheck
 from tether.model.status_platform import StatusPlatform, host_of
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.fetch import fetch
-from tether.monitor.result import Outcome
-from tether.monitor.states import State
 from tether.monitor.status.feed import describe_body
 
 PLATFORM = StatusPlatform.HTML_ONLY

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tether.checks.result import Outcome
+from tether.checks.states import SEVERITY, State
 from tether.checks.statuspage import StatuspageCheck
 from tether.model.status_platform import StatusPlatform, host_of
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category
-from tether.monitor.result import Outcome
-from tether.monitor.states import SEVERITY, State
 from tether.monitor.status.feed import Finding, Reading, get_json, json_kind, picked, shape_changed
 
 PLATFORM = StatusPlatform.INCIDENT_IO

@@ -23,13 +23,13 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from tether.checks.result import Outcome
+from tether.checks.states import State
 from tether.checks.statuspage import StatuspageCheck
 from tether.model.status_platform import StatusPlatform, host_of
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.fetch import fetch
-from tether.monitor.result import Outcome
-from tether.monitor.states import State
 from tether.monitor.status.feed import Finding, Reading, get_json, json_kind, shape_changed
 
 PLATFORM = StatusPlatform.MICROSOFT_GRAPH

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import cache
 
+from tether.checks.result import Outcome
 from tether.checks.statuspage import StatuspageCheck
 from tether.model.status_platform import StatusPlatform, host_of
 from tether.model.systems import SystemCatalogue
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import ProbeFault
-from tether.monitor.result import Outcome
 from tether.monitor.status import (
     google_cloud,
     google_workspace,

@@ -9,12 +9,12 @@ https://slack-status.com (an HTML page) is resolved to the API.
 
 from __future__ import annotations
 
+from tether.checks.result import Outcome
+from tether.checks.states import State
 from tether.checks.statuspage import StatuspageCheck
 from tether.model.status_platform import StatusPlatform, host_of
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
-from tether.monitor.result import Outcome
-from tether.monitor.states import State
 from tether.monitor.status.feed import Finding, Reading, get_json, json_kind, picked, shape_changed
 
 PLATFORM = StatusPlatform.SLACK
