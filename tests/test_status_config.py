@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,22 @@ def test_integrations_yaml_accepts_the_names_people_use(bundled_text: str, name:
     text = bundled_text.replace("    source: crm\n", f"    source: {name}\n", 1)
     assert f"source: {name}" in text
     load_workspace(Path("integrations.yaml"), text=text)  # no "did you mean 'slack'?" for flask
+
+
+def test_the_probe_reads_the_platform_from_the_workspaces_own_catalogue(
+    workspace: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workspace says HubSpot moved to incident.io: the probe asks for incident.io's feed,
+    # which the (Statuspage) stand-in of status.hubspot.com does not serve.
+    from tether.workspace.rules import rule_file
+
+    (workspace / "rules").mkdir()
+    text = rule_file("systems.yaml", None).read_text()
+    old = "    status_page: https://status.hubspot.com\n    status_platform: statuspage\n"
+    assert old in text
+    (workspace / "rules" / "systems.yaml").write_text(text.replace(old, old.replace("statuspage\n", "incident-io\n")))
+    result = runner.invoke(app, ["--db", ":memory:", "probe", "hubspot-ai-scoring", "--sandbox", "--json"])
+    row = json.loads(result.stdout)[0]
+    assert (row["state"], row["metrics"].get("platform")) == ("unknown", None)
+    assert "status.hubspot.com/api/v1/summary is an HTML page" in row["reason"]
+    assert "not incident.io's status feed" in row["reason"]

@@ -11,6 +11,7 @@ import httpx
 from tether import clock
 from tether.checks.states import State
 from tether.model.integration import Integration
+from tether.model.systems import SystemCatalogue
 from tether.monitor.faults import Category, ProbeFault
 from tether.pricing import PriceBook
 from tether.secrets import MissingEnv, expand
@@ -30,6 +31,8 @@ class ProbeContext:
     """Per-engine cache (SDK clients), closed by the engine at the end."""
     prices: PriceBook = field(default_factory=PriceBook)
     """The engine's price list, loaded once (a bare book prices nothing)."""
+    systems: SystemCatalogue | None = None
+    """The workspace's systems catalogue (vendors' status platforms); the packaged one when None."""
 
     def expand(self, text: str) -> str:
         """Expand `${ENV}` references; an unset variable ends the probe as unknown."""

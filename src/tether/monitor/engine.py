@@ -28,6 +28,7 @@ from tether.checks.result import CheckResult, Outcome
 from tether.checks.states import State
 from tether.errors import did_you_mean
 from tether.model.integration import Integration
+from tether.model.systems import SystemCatalogue
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.kinds import probe_for
@@ -110,6 +111,7 @@ class Engine:
         rng: random.Random | None = None,
         client: httpx.AsyncClient | None = None,
         prices: PriceBook | None = None,
+        systems: SystemCatalogue | None = None,
     ) -> None:
         self.jobs = list(jobs)
         self.store = store
@@ -121,6 +123,8 @@ class Engine:
         self.max_jitter = max_jitter
         self.rng = rng or random.Random()
         self.prices = prices if prices is not None else PriceBook.load(None)
+        self.systems = systems
+        """The workspace's catalogue, for status checks that leave their platform to it."""
         """Prices canary and AI-call tokens; pass `PriceBook.load(workspace_root)` for its overrides."""
         self._own_client = client is None
         self._clients: list[httpx.AsyncClient] = [client] if client is not None else []
@@ -200,6 +204,7 @@ class Engine:
             last_ping=self._last_ping,
             shared=self._shared,
             prices=self.prices,
+            systems=self.systems,
         )
         started_at = clock.now()
         start = time.perf_counter()

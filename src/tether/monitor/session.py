@@ -74,6 +74,7 @@ async def monitoring(
             concurrency=concurrency,
             on_batch=[watcher, *sinks],
             prices=watching.book,
+            systems=watching.catalogue,
             max_jitter=max_jitter,
         ) as engine:
             yield engine

@@ -1,4 +1,4 @@
-"""Which adapter reads a check: `platform:`, else the URL, else rules/systems.yaml, else Statuspage v2.
+"""Which adapter reads a check: `platform:`, else the URL, else the workspace's rules/systems.yaml, else Statuspage v2.
 
 A URL whose platform nobody knows is tried as Statuspage v2 (the most common platform), and
 `tether check` warns about it; an answer of any other shape is `unknown`, naming what came back.
@@ -48,7 +48,7 @@ def _catalogue() -> SystemCatalogue:
 
 
 async def read(check: StatuspageCheck, ctx: ProbeContext, url: str) -> Outcome:
-    platform = check.platform_in(_catalogue())
+    platform = check.platform_in(ctx.systems or _catalogue())
     if platform is not None:
         return await ADAPTERS[platform](check, ctx, url)
     try:
