@@ -22,13 +22,12 @@ from tether.monitor.status.feed import Finding, Reading, get_json, json_kind, sh
 
 PLATFORM = StatusPlatform.STATUSPAGE
 IMPACT = {
-    "none": (State.DEGRADED, Category.VENDOR_MINOR),
+    "none": (State.HEALTHY, Category.OK),  # an incident posted as "no impact": information
     "minor": (State.DEGRADED, Category.VENDOR_MINOR),
     "major": (State.DOWN, Category.VENDOR_MAJOR),
     "critical": (State.DOWN, Category.VENDOR_MAJOR),
     "maintenance": (State.DEGRADED, Category.MAINTENANCE),
 }
-INDICATOR = {**IMPACT, "none": (State.HEALTHY, Category.OK)}
 COMPONENT_STATUS = {
     "operational": (State.HEALTHY, Category.OK),
     "degraded_performance": (State.DEGRADED, Category.VENDOR_MINOR),
@@ -105,7 +104,7 @@ def _whole_page(
     description = str(status.get("description") or indicator)
     if not reading.findings and indicator != "none":
         # Components degraded with no incident posted (yet): the page-level indicator is all there is.
-        state, category = INDICATOR.get(indicator, (State.UNKNOWN, Category.BAD_JSON))
+        state, category = IMPACT.get(indicator, (State.UNKNOWN, Category.BAD_JSON))
         reading.findings.append(Finding(state, category, description))
     reading.healthy_reason = description
 
