@@ -43,8 +43,9 @@ def test_runbook_puts_the_most_frequent_failures_first(workspace: Path, store_pa
     runbook = (workspace / "reports/runbooks/lead-intake-zapier.md").read_text()
     headings = _headings(runbook)
     assert headings[:3] == ["Heartbeat missed", "Missing or invalid configuration", "Vendor outage"]
-    assert "Seen 3 times, last at 2026-01-01 00:07 GMT." in runbook
-    assert "Seen 1 time, last at 2026-01-01 00:05 GMT." in runbook
+    # Each with the reason as it was recorded the last time.
+    assert "Seen 3 times, last at 2026-01-01 00:07 GMT: missed_ping." in runbook
+    assert "Seen 1 time, last at 2026-01-01 00:05 GMT: config." in runbook
     # Another integration with no history keeps the fixed order.
     other = (workspace / "reports/runbooks/lead-intake-n8n.md").read_text()
     assert _headings(other)[0] == "Vendor outage"

@@ -81,6 +81,12 @@ def env_names(text: str) -> list[str]:
     return [m.group("name") for m in ENV_REF.finditer(text)]
 
 
+def with_defaults(text: str) -> str:
+    """The text as it reads with no variable set: `${NAME:-default}` becomes its default, `${NAME}`
+    stays a reference (so a URL shows as shipped, `https://status.zapier.com`, not the sandbox switch)."""
+    return ENV_REF.sub(lambda m: m.group("default") if m.group("default") is not None else m.group(0), text)
+
+
 def expand(text: str, env: Mapping[str, str] | None = None) -> str:
     """Replace `${NAME}` references with their values; raises MissingEnv for an unset one."""
     environ = os.environ if env is None else env

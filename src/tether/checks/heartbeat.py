@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from tether.checks.base import CheckBase
-from tether.model.common import Seconds, SecretRef
+from tether.model.common import Seconds, SecretRef, format_duration
 
 
 class HeartbeatCheck(CheckBase):
@@ -18,4 +18,4 @@ class HeartbeatCheck(CheckBase):
     """Shared token the automation sends with each ping (tether serve), as `${ENV}`."""
 
     def describe(self) -> str:
-        return f"expects a ping every {self.period:g}s (grace {self.grace:g}s)"
+        return f"expects a ping every {format_duration(self.period)} (grace {format_duration(self.grace)})"

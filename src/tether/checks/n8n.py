@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from tether.checks.base import CheckBase
-from tether.model.common import Seconds, SecretRef
+from tether.model.common import Seconds, SecretRef, format_duration
 
 
 class N8nCheck(CheckBase):
@@ -28,4 +28,4 @@ class N8nCheck(CheckBase):
 
     def describe(self) -> str:
         which = f"workflow {self.workflow_id}" if self.workflow_id else "all workflows"
-        return f"n8n executions of {which} over {self.window:g}s"
+        return f"n8n executions of {which} over {format_duration(self.window)}"

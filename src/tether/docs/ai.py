@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import yaml
-
 from tether.clock import now
 from tether.docs import markdown
 from tether.docs.facts import AINote, DocumentSet
@@ -59,9 +57,7 @@ class DraftReport:
 
 def prompt_for(docs: DocumentSet, integration: Integration, secrets: list[str]) -> str:
     """The user message for one integration, redacted; the same inputs give the same text."""
-    definition = yaml.safe_dump(
-        integration.model_dump(mode="json", exclude_defaults=True), sort_keys=False, allow_unicode=True
-    )
+    definition = docs.source_text(integration)
     known = [f"- {entry.mode.title}" for entry in docs.runbook(integration)]
     seen = [
         f"- {r.reason}: {r.count} times, last at epoch {r.last_seen:.0f}"

@@ -43,11 +43,15 @@ class Monitoring:
 
 @dataclass(frozen=True)
 class ReasonCount:
-    """How often one failure reason was recorded for an integration, and when last."""
+    """How often one failure reason was recorded for an integration by one kind of check, and when last."""
 
     reason: str
     count: int
     last_seen: float
+    kind: str | None = None
+    """The kind of check that recorded it (None for a budget incident)."""
+    last_text: str | None = None
+    """The reason as it was recorded the last time, word for word."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ class RunbookEntry:
     mode: FailureMode
     count: int = 0
     last_seen: float | None = None
+    last_text: str | None = None
+    """The exact reason of the latest occurrence."""
 
 
 @dataclass
@@ -138,35 +144,62 @@ class DocumentSet:
     default_timeout: float = 10.0
     assessment: Assessment | None = None
     previous_assessment: Assessment | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    """Each integration's text as written in integrations.yaml (comments and `${ENV}` references kept)."""
     monitoring: dict[str, Monitoring] = field(default_factory=dict)
     history: dict[str, list[ReasonCount]] = field(default_factory=dict)
     """Recorded failure reasons per integration (results and incidents)."""
     readiness: dict[str, Readiness] = field(default_factory=dict)
     ai_notes: dict[str, AINote] = field(default_factory=dict)
 
+    def source_text(self, integration: Integration) -> str:
+        """The integration as the user wrote it; a YAML dump of the definition only where no text is known."""
+        found = self.sources.get(integration.name)
+        if found:
+            return found
+        import yaml
+
+        return str(yaml.safe_dump(integration.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
+
     def runbook(self, integration: Integration) -> list[RunbookEntry]:
-        """The failure modes that apply, most frequent in this integration's history first.
+        """The failure modes that can happen to this integration's checks and systems (or did), most
+        frequent in its own history first.
 
         Ties go to the most recently seen; modes never seen keep the order of troubleshooting.yaml.
         """
-        counts: dict[str, tuple[int, float]] = {}
-        for seen in self.history.get(integration.name, []):
-            mode = self.troubleshooting.for_reason(seen.reason)
+        seen: dict[str, RunbookEntry] = {}
+        for found in self.history.get(integration.name, []):
+            mode = self.troubleshooting.for_reason(found.reason, found.kind)
             if mode is None:
                 continue
-            count, last = counts.get(mode.id, (0, 0.0))
-            counts[mode.id] = (count + seen.count, max(last, seen.last_seen))
+            entry = seen.get(mode.id, RunbookEntry(mode))
+            newer = entry.last_seen is None or found.last_seen >= entry.last_seen
+            seen[mode.id] = RunbookEntry(
+                mode,
+                entry.count + found.count,
+                found.last_seen if newer else entry.last_seen,
+                found.last_text if newer else entry.last_text,
+            )
         entries = [
-            RunbookEntry(mode, *counts.get(mode.id, (0, None)))
+            seen.get(mode.id, RunbookEntry(mode))
             for mode in self.troubleshooting.failure_modes
-            if applies(mode, integration, self.systems) or mode.id in counts
+            if applies(mode, integration, self.systems) or mode.id in seen
         ]
         order = {entry.mode.id: i for i, entry in enumerate(entries)}
         return sorted(entries, key=lambda e: (-e.count, -(e.last_seen or 0.0), order[e.mode.id]))
 
+    def not_expected(self, integration: Integration) -> list[FailureMode]:
+        """The failure modes none of its checks or systems can meet, named in one line of its runbook."""
+        listed = {e.mode.id for e in self.runbook(integration)}
+        return [m for m in self.troubleshooting.failure_modes if m.id not in listed]
+
     def unmapped_reasons(self, integration: Integration) -> list[ReasonCount]:
-        """Recorded reasons no failure mode claims: shown so the on-call person still sees them."""
-        return [r for r in self.history.get(integration.name, []) if self.troubleshooting.for_reason(r.reason) is None]
+        """Recorded reasons no failure mode claims for their check kind: shown so the on-call person still sees them."""
+        return [
+            r
+            for r in self.history.get(integration.name, [])
+            if self.troubleshooting.for_reason(r.reason, r.kind) is None
+        ]
 
 
 def system_ids(integration: Integration) -> list[str]:

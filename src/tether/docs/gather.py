@@ -15,6 +15,7 @@ from tether.pricing import PriceBook
 from tether.store import Store
 from tether.workspace import Workspace
 from tether.workspace.rules import load_rules
+from tether.workspace.source import integration_text
 
 
 def gather(ws: Workspace, store: Store | None) -> DocumentSet:
@@ -29,6 +30,7 @@ def gather(ws: Workspace, store: Store | None) -> DocumentSet:
         root=ws.root,
         default_interval=ws.file.defaults.interval,
         default_timeout=ws.file.defaults.timeout,
+        sources={i.name: integration_text(ws.located, n) for n, i in enumerate(ws.integrations)},
     )
     if store is not None:
         from tether.docs.sources import SOURCES

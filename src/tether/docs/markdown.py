@@ -28,6 +28,22 @@ def escape(text: object) -> str:
     return _INLINE.sub(r"\\\1", " ".join(str(text).split()))
 
 
+_URL = re.compile(r"https?://[^\s<>()]+[^\s<>().,;:!?]")
+
+
+def escape_links(text: object) -> str:
+    """User text escaped like `escape`, except that web addresses become autolinks (`<https://...>`)."""
+    value = " ".join(str(text).split())
+    parts = []
+    last = 0
+    for match in _URL.finditer(value):
+        parts.append(_INLINE.sub(r"\\\1", value[last : match.start()]))
+        parts.append(f"<{match.group(0)}>")
+        last = match.end()
+    parts.append(_INLINE.sub(r"\\\1", value[last:]))
+    return "".join(parts)
+
+
 def escape_prose(text: object) -> str:
     """Our own rules text: escaped like user text, except that `code spans` stay code."""
     value = " ".join(str(text).split())
@@ -121,3 +137,24 @@ def tidy(text: str) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def verbatim(text: str, language: str = "") -> str:
+    """A fenced code block of text kept exactly as written. Lines wider than the prose width stay
+    as they are, with markdownlint's and pymarkdown's own pragmas switching line length off for
+    the block alone (the rest of the document is still checked)."""
+    lines = text.splitlines()
+    fence = "~~~" if any(line.lstrip().startswith("```") for line in lines) else "```"
+    block = "\n".join([f"{fence}{language}", *lines, fence])
+    if all(len(line) <= WIDTH for line in lines):
+        return block
+    return "\n".join(
+        [
+            "<!-- markdownlint-disable MD013 -->",
+            f"<!-- pyml disable-num-lines {len(lines) + 3} md013-->",
+            "",
+            block,
+            "",
+            "<!-- markdownlint-enable MD013 -->",
+        ]
+    )

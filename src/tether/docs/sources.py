@@ -6,6 +6,7 @@ has nothing recorded, its source adds nothing and the documents say "not measure
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tether.docs.facts import (
@@ -15,6 +16,8 @@ from tether.docs.facts import (
     DocumentSet,
     EstimateLine,
     Monitoring,
+    Readiness,
+    ReadinessGap,
     ReasonCount,
     Risk,
     RoadmapMonth,
@@ -49,45 +52,67 @@ def monitoring(store: Store, docs: DocumentSet) -> None:
         )
 
 
+@dataclass
+class _Seen:
+    """Occurrences of one reason from one kind of check: when each ended, and the latest reason text."""
+
+    times: list[float]
+    last_text: str | None
+
+
 def failure_history(store: Store, docs: DocumentSet) -> None:
-    """How often each failure reason occurred per integration, counted in episodes.
+    """How often each failure reason occurred per integration and check kind, counted in episodes.
 
     Incidents are episodes already (one per outage, however many probes failed). For an
     integration with no incidents yet, runs of consecutive failing results of one check with
     one category count as one episode each.
     """
     names = {i.name for i in docs.integrations}
-    per_integration: dict[str, dict[str, list[float]]] = {}
+    kinds = {(i.name, c.name): c.kind for i in docs.integrations for c in i.checks}
+    per_integration: dict[str, dict[tuple[str, str | None], _Seen]] = {}
     for incident in incident_store.incidents(store, limit=1_000_000):
+        if not incident.category or incident.category in PASSING:
+            continue
         for name in sorted(n for n in names if incident.concerns(n)):
-            if incident.category and incident.category not in PASSING:
-                per_integration.setdefault(name, {}).setdefault(incident.category, []).append(incident.last_failure_at)
+            # A vendor incident joins integrations through their status checks.
+            kind = "statuspage" if incident.cause == "vendor" else kinds.get((name, incident.check or ""))
+            _note(
+                per_integration.setdefault(name, {}), incident.category, kind, incident.last_failure_at, incident.reason
+            )
     for name in sorted(names - set(per_integration)):
         episodes = _episodes(result_store.results_for(store, name, limit=1_000_000))
         if episodes:
             per_integration[name] = episodes
     for name, seen in per_integration.items():
         docs.history[name] = sorted(
-            (ReasonCount(reason, len(times), max(times)) for reason, times in seen.items()),
-            key=lambda r: (-r.count, -r.last_seen, r.reason),
+            (ReasonCount(reason, len(s.times), max(s.times), kind, s.last_text) for (reason, kind), s in seen.items()),
+            key=lambda r: (-r.count, -r.last_seen, r.reason, r.kind or ""),
         )
 
 
-def _episodes(results: list[dict[str, Any]]) -> dict[str, list[float]]:
-    """Category → the last time of each episode of consecutive failures of one check."""
-    out: dict[str, list[float]] = {}
-    open_episode: dict[str, tuple[str, float]] = {}
+def _note(seen: dict[tuple[str, str | None], _Seen], category: str, kind: str | None, at: float, text: str) -> None:
+    found = seen.setdefault((category, kind), _Seen([], None))
+    if not found.times or at >= max(found.times):
+        found.last_text = text
+    found.times.append(at)
+
+
+def _episodes(results: list[dict[str, Any]]) -> dict[tuple[str, str | None], _Seen]:
+    """(category, check kind) → the last time of each episode of consecutive failures of one check."""
+    out: dict[tuple[str, str | None], _Seen] = {}
+    open_episode: dict[str, str] = {}
     for row in sorted(results, key=lambda r: (r["check"], r["started_at"], r["id"])):
         check, category = row["check"], row["category"]
-        current = open_episode.get(check)
         if category in PASSING:
             open_episode.pop(check, None)
             continue
-        if current is not None and current[0] == category:
-            out[category][-1] = row["started_at"]
+        key = (category, row["kind"])
+        if open_episode.get(check) == category:
+            out[key].times[-1] = row["started_at"]
+            out[key].last_text = row["reason"]
         else:
-            out.setdefault(category, []).append(row["started_at"])
-        open_episode[check] = (category, row["started_at"])
+            _note(out, category, row["kind"], row["started_at"], row["reason"])
+        open_episode[check] = category
     return out
 
 
@@ -149,4 +174,27 @@ def assessment(store: Store, docs: DocumentSet) -> None:
     docs.previous_assessment = facts(previous) if previous else None
 
 
-SOURCES = [assessment, monitoring, failure_history]
+def readiness(store: Store, docs: DocumentSet) -> None:
+    """Each integration's stored scorecard (the latest `tether readiness`): its level, and every
+    failing check with its fix from rules/readiness.yaml, in the ladder's order."""
+    from tether.model.readiness import Ladder
+    from tether.store.readiness import latest_readiness
+    from tether.workspace.rules import load_rules
+
+    latest = latest_readiness(store)
+    if not latest:
+        return
+    ladder = load_rules("readiness.yaml", Ladder, docs.root)
+    titles = {level.id: level.title for level in ladder.levels}
+    for integration in docs.integrations:
+        found = latest.get(integration.name)
+        if found is None:
+            continue
+        gaps = [ReadinessGap(c.title, c.fix) for c in ladder.checks if found.checks.get(c.id) == "fail"]
+        # Since when it holds, not when it was last confirmed: re-scoring the same card changes no document.
+        docs.readiness[integration.name] = Readiness(
+            titles.get(found.level_id, found.level_id), found.first_at, found.score, gaps
+        )
+
+
+SOURCES = [assessment, monitoring, failure_history, readiness]

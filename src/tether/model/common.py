@@ -66,6 +66,16 @@ def parse_duration(value: Any) -> Any:
     raise ValueError(f"{value!r} is not a duration; write a number of seconds or 30s, 5m, 1h, 7d")
 
 
+def format_duration(seconds: float) -> str:
+    """Seconds the way integrations.yaml writes them: 250ms, 90s, 15m, 1h, 7d."""
+    if 0 < seconds < 1:
+        return f"{seconds * 1000:g}ms"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
 Seconds = Annotated[
     float,
     BeforeValidator(parse_duration),

@@ -123,6 +123,10 @@ class Integration(StrictModel):
     description: str = ""
     owner: str | None = None
     """Who answers for it: a name or email."""
+    oncall: str | None = None
+    """Who is paged first when it breaks (a person, a rota, a pager address); the owner when unset."""
+    escalation: list[str] = Field(default_factory=list)
+    """Who to reach next, in order, when the first contact does not answer."""
     tags: list[str] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     pattern: Pattern

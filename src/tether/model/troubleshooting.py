@@ -48,22 +48,42 @@ class Troubleshooting(StrictModel):
     @model_validator(mode="after")
     def _unique(self) -> Troubleshooting:
         ids: set[str] = set()
-        reasons: dict[str, str] = {}
+        claims: dict[str, list[FailureMode]] = {}
         for mode in self.failure_modes:
             if mode.id in ids:
                 raise ValueError(f"failure mode id {mode.id!r} is used twice")
             ids.add(mode.id)
             for reason in mode.reasons:
-                if reason in reasons:
-                    raise ValueError(
-                        f"reason {reason!r} maps to both {reasons[reason]!r} and {mode.id!r}; a reason counts once"
-                    )
-                reasons[reason] = mode.id
+                for other in claims.get(reason, []):
+                    mine, theirs = set(mode.applies_to.check_kinds), set(other.applies_to.check_kinds)
+                    # One reason may mean two things only for different check kinds (no_data of n8n, of a heartbeat).
+                    if not mine or not theirs or mine & theirs:
+                        raise ValueError(
+                            f"reason {reason!r} maps to both {other.id!r} and {mode.id!r} for the same check kinds; "
+                            "a reason counts once per check kind (give each its own `applies_to.check_kinds`)"
+                        )
+                claims.setdefault(reason, []).append(mode)
         return self
 
-    def for_reason(self, reason: str) -> FailureMode | None:
-        """The failure mode a recorded reason counts toward, if any."""
-        for mode in self.failure_modes:
-            if reason in mode.reasons:
+    def for_reason(self, reason: str, kind: str | None = None) -> FailureMode | None:
+        """The failure mode a reason recorded by a check of this kind counts toward, if any.
+
+        A reason claimed for some check kinds only counts for those: a heartbeat's `no_data` is
+        a missed heartbeat, never an n8n execution failure. With no kind known (a budget
+        incident), the reason counts where it is unambiguous: the one mode claiming it, or the
+        one claiming it for every kind.
+        """
+        claiming = [mode for mode in self.failure_modes if reason in mode.reasons]
+        if kind is None:
+            # Unknown kind: the reason is clear only if one mode claims it (or one claims it for every kind).
+            general = [mode for mode in claiming if not mode.applies_to.check_kinds]
+            return general[0] if general else (claiming[0] if len(claiming) == 1 else None)
+        for mode in claiming:
+            kinds = mode.applies_to.check_kinds
+            if not kinds or kind in kinds:
                 return mode
         return None
+
+    def claims(self, reason: str) -> bool:
+        """Whether any failure mode explains this reason, for some check kind."""
+        return any(reason in mode.reasons for mode in self.failure_modes)

@@ -15,6 +15,10 @@ from tether.model.maintenance import MaintenanceWindow
 class WorkspaceInfo(StrictModel):
     name: str
     owner: str | None = None
+    """Who answers for the workspace: the last contact in every runbook's escalation."""
+    serve_url: str | None = None
+    """Where `tether serve` is reachable from your automations, e.g. https://tether.acme.example:
+    runbooks give each heartbeat's exact URL under it."""
     timezone: str = "UTC"
     """An IANA time zone such as Europe/Berlin; maintenance windows and reports use it."""
 

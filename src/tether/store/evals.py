@@ -325,6 +325,33 @@ def latest_quality(store: Store) -> dict[str, Quality]:
     return {name: Quality(name, suites) for name, suites in grouped.items()}
 
 
+_RECENT = """
+SELECT id, integration, suite, started_at, passed, failed, target_pass_rate, cost_usd, stopped FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY integration, suite ORDER BY id DESC) AS age FROM eval_runs
+) WHERE age <= :keep ORDER BY integration, suite, id DESC
+"""
+
+
+def recent_runs(store: Store, keep: int = 5) -> dict[tuple[str, str], list[SuiteSummary]]:
+    """The last `keep` runs of every suite, newest first, in one query (the documents' quality trend)."""
+    out: dict[tuple[str, str], list[SuiteSummary]] = {}
+    for row in store.db.query(_RECENT, {"keep": keep}):
+        out.setdefault((row["integration"], row["suite"]), []).append(
+            SuiteSummary(
+                row["id"],
+                row["integration"],
+                row["suite"],
+                row["started_at"],
+                row["passed"] + row["failed"],
+                row["passed"],
+                row["target_pass_rate"],
+                row["cost_usd"],
+                row["stopped"],
+            )
+        )
+    return out
+
+
 def runs(store: Store, integration: str | None = None, limit: int = 50) -> list[RunRecord]:
     """Recorded runs with their cases, newest first."""
     where, args = ("WHERE integration = ?", [integration]) if integration else ("", [])
