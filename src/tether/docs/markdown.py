@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 WIDTH = 80
@@ -31,30 +31,27 @@ def escape(text: object) -> str:
 _URL = re.compile(r"https?://[^\s<>()]+[^\s<>().,;:!?]")
 
 
-def escape_links(text: object) -> str:
-    """User text escaped like `escape`, except that web addresses become autolinks (`<https://...>`)."""
+def _escape_around(text: object, keep: re.Pattern[str], shown: Callable[[str], str]) -> str:
+    """Text escaped like `escape`, except the matches of `keep`, which are shown as `shown` makes them."""
     value = " ".join(str(text).split())
     parts = []
     last = 0
-    for match in _URL.finditer(value):
+    for match in keep.finditer(value):
         parts.append(_INLINE.sub(r"\\\1", value[last : match.start()]))
-        parts.append(f"<{match.group(0)}>")
+        parts.append(shown(match.group(0)))
         last = match.end()
     parts.append(_INLINE.sub(r"\\\1", value[last:]))
     return "".join(parts)
+
+
+def escape_links(text: object) -> str:
+    """User text escaped like `escape`, except that web addresses become autolinks (`<https://...>`)."""
+    return _escape_around(text, _URL, lambda url: f"<{url}>")
 
 
 def escape_prose(text: object) -> str:
     """Our own rules text: escaped like user text, except that `code spans` stay code."""
-    value = " ".join(str(text).split())
-    parts = []
-    last = 0
-    for match in _CODE_SPAN.finditer(value):
-        parts.append(_INLINE.sub(r"\\\1", value[last : match.start()]))
-        parts.append(match.group(0))
-        last = match.end()
-    parts.append(_INLINE.sub(r"\\\1", value[last:]))
-    return "".join(parts)
+    return _escape_around(text, _CODE_SPAN, lambda span: span)
 
 
 def code(text: object) -> str:
