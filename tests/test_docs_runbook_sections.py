@@ -134,3 +134,45 @@ def test_urls_and_durations_read_as_written(workspace: Path) -> None:
     assert "expects a ping every 1h (grace 15m)" in " ".join(runbook.split())
     assert "POST http://127.0.0.1:8787/ping/lead-intake-zapier" in runbook
     assert "Authorization: Bearer ${LEAD_ZAP_PING_TOKEN}" in runbook
+
+
+def test_incidents_and_the_quality_trend_are_in_the_document(workspace: Path) -> None:
+    from tether.store.evals import CaseRecord, RunRecord, save_run
+    from tether.store.incidents import open_incident, resolve_incident
+
+    assert run_docs(workspace, db=DB).exit_code == 0
+    with open_store(workspace / DB) as store:
+        with store.transaction() as db:
+            old = open_incident(
+                db,
+                "check:crm-followup-email/claude-api",
+                "check",
+                "overloaded (HTTP 529)",
+                T0,
+                integration="crm-followup-email",
+                check="claude-api",
+            )
+            resolve_incident(db, old, T0 + 600)
+            open_incident(
+                db,
+                "check:crm-followup-email/crm-webhook",
+                "check",
+                "HTTP 500",
+                T0 + 900,
+                integration="crm-followup-email",
+                check="crm-webhook",
+            )
+        for n, passed in enumerate((1, 3)):  # 25 %, then 75 %
+            cases = [CaseRecord(k, f"integrations.yaml:{k}", "passed" if k < passed else "failed") for k in range(4)]
+            save_run(store, RunRecord("crm-followup-email", "follow-up-drafts", "m", T0 + n, T0 + n + 1, 0.9, cases))
+    assert run_docs(workspace, db=DB).exit_code == 0
+    document = (workspace / "reports/integrations/crm-followup-email.md").read_text()
+    incidents = " ".join(document.split("### Incidents", 1)[1].split("### Quality", 1)[0].split())
+    # The open one first, then the resolved ones, newest first.
+    assert incidents.index("Incident 2 open, opened 2026-01-01 00:15 GMT: HTTP 500") < incidents.index(
+        "Incident 1 resolved, opened 2026-01-01 00:00 GMT, resolved 2026-01-01 00:10 GMT: overloaded (HTTP 529)"
+    )
+    quality = " ".join(document.split("### Quality", 1)[1].split("## Readiness", 1)[0].split())
+    assert "`follow-up-drafts`: 75.0% in run 2" in quality
+    assert "against a target of 90.0%; before that 25.0%." in quality
+    assert lint(workspace / "reports") == []

@@ -55,6 +55,27 @@ class ReasonCount:
 
 
 @dataclass(frozen=True)
+class IncidentLine:
+    """One incident about the integration, as the documents list it."""
+
+    id: int
+    opened_at: float
+    resolved_at: float | None
+    reason: str
+    cause: str
+
+
+@dataclass(frozen=True)
+class SuiteTrend:
+    """A sample suite's latest runs, newest first: each pass rate (0..1, None when nothing was graded) and run id."""
+
+    suite: str
+    target: float
+    runs: list[tuple[int, float, float | None]]
+    """(run id, started at, pass rate)."""
+
+
+@dataclass(frozen=True)
 class ReadinessGap:
     title: str
     fix: str
@@ -150,6 +171,9 @@ class DocumentSet:
     history: dict[str, list[ReasonCount]] = field(default_factory=dict)
     """Recorded failure reasons per integration (results and incidents)."""
     readiness: dict[str, Readiness] = field(default_factory=dict)
+    incidents: dict[str, list[IncidentLine]] = field(default_factory=dict)
+    """Open incidents and the latest resolved ones, newest first."""
+    quality: dict[str, list[SuiteTrend]] = field(default_factory=dict)
     ai_notes: dict[str, AINote] = field(default_factory=dict)
 
     def source_text(self, integration: Integration) -> str:

@@ -43,11 +43,13 @@ def environment(workspace_dir: Path | None) -> jinja2.Environment:
     env.filters.update(
         md=markdown.escape,
         mdlinks=markdown.escape_links,
+        unbroken=markdown.unbroken,
         rules=markdown.escape_prose,
         code=markdown.code,
         wrap=markdown.wrap,
         label=markdown.mermaid_label,
         pct=_pct,
+        pct_or_dash=lambda value: "-" if value is None else _pct(value),
         usd=_usd,
         ms=_ms,
         zip=lambda a, b: list(zip(a, b, strict=True)),

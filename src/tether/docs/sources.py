@@ -15,12 +15,14 @@ from tether.docs.facts import (
     CheckStatus,
     DocumentSet,
     EstimateLine,
+    IncidentLine,
     Monitoring,
     Readiness,
     ReadinessGap,
     ReasonCount,
     Risk,
     RoadmapMonth,
+    SuiteTrend,
 )
 from tether.model.common import PATTERN_TITLES, Pattern
 from tether.store import Store
@@ -197,4 +199,38 @@ def readiness(store: Store, docs: DocumentSet) -> None:
         )
 
 
-SOURCES = [assessment, monitoring, failure_history, readiness]
+RECENT_INCIDENTS = 5
+"""Resolved incidents listed per integration, after every open one."""
+
+
+def incidents(store: Store, docs: DocumentSet) -> None:
+    """Each integration's open incidents and its latest resolved ones, newest first."""
+    found = incident_store.incidents(store, limit=1_000_000)
+    for integration in docs.integrations:
+        mine = [x for x in found if x.concerns(integration.name)]
+        mine.sort(key=lambda x: (-x.opened_at, -x.id))
+        chosen = [x for x in mine if x.resolved_at is None] + [x for x in mine if x.resolved_at is not None][
+            :RECENT_INCIDENTS
+        ]
+        if chosen:
+            docs.incidents[integration.name] = [
+                IncidentLine(x.id, x.opened_at, x.resolved_at, x.reason, x.cause) for x in chosen
+            ]
+
+
+def quality(store: Store, docs: DocumentSet) -> None:
+    """Each declared sample suite's latest eval runs: the pass rate now and how it moved."""
+    from tether.store.evals import recent_runs
+
+    recent = recent_runs(store)
+    for integration in docs.integrations:
+        trends = [
+            SuiteTrend(s.name, s.target_pass_rate, [(r.id, r.started_at, r.pass_rate) for r in runs])
+            for s in integration.samples
+            if (runs := recent.get((integration.name, s.name)))
+        ]
+        if trends:
+            docs.quality[integration.name] = trends
+
+
+SOURCES = [assessment, monitoring, failure_history, readiness, incidents, quality]
