@@ -1,5 +1,8 @@
 """Lint the lens: every rule parses, names only what exists, ends with `default`; ids are unique.
 
+Pure checks over a parsed lens: loading the rules files is the engine's job (`engine.lint_lens`),
+so this module never imports the engine and the two form no circle.
+
 Problems are located in whichever rules/questionnaire.yaml was used; an expression's problem
 points at the exact character inside the expression.
 """
@@ -10,9 +13,8 @@ from collections.abc import Iterator, Mapping
 
 from tether.advisor.expr import DEFAULT, RECOMMENDED, Compare, Default, ExprError, Name, atoms, parse
 from tether.advisor.lens import Lens, Level, QuestionKind
-from tether.errors import InputError, Problem, did_you_mean
+from tether.errors import Problem, did_you_mean
 from tether.model.common import Pattern
-from tether.workspace.loader import Workspace
 from tether.workspace.positions import Located, Path_
 from tether.workspace.validate import format_path
 
@@ -211,24 +213,4 @@ def _unused_choices(lens: Lens, where: _Where) -> list[Problem]:
                             "use it in a rule or mark it `informational: true`",
                         )
                     )
-    return problems
-
-
-def lint_lens(ws: Workspace) -> list[Problem]:
-    """`tether check`: the lens, roadmap and prices the workspace uses (its own, else the packaged ones)."""
-    from tether.advisor.engine import LENS_FILE, PRICES_FILE, load_roadmap_rules
-    from tether.model.prices import PriceTable
-    from tether.workspace.rules import load_rules, load_rules_located
-
-    try:
-        lens, located, shown = load_rules_located(LENS_FILE, Lens, ws.root)
-    except InputError as exc:
-        return list(exc.problems)
-    text = located.text
-    problems = lens_findings(lens, located, shown, text)
-    for load in (lambda: load_roadmap_rules(lens, ws.root), lambda: load_rules(PRICES_FILE, PriceTable, ws.root)):
-        try:
-            load()
-        except InputError as exc:
-            problems.extend(exc.problems)
     return problems
