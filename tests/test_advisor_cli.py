@@ -176,7 +176,11 @@ def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None
     assert diff.exit_code == 0, diff.output
     data = json.loads(diff.stdout)
     assert {a["question"] for a in data["answers"]} == {"dev_resources", "budget", "self_hosting"}
-    assert {r["id"] for r in data["risks_resolved"]} == {"complex-without-developers", "minimal-budget-high-volume"}
+    assert {r["id"] for r in data["risks_resolved"]} == {
+        "complex-without-developers",
+        "minimal-budget-high-volume",
+        "interactive-without-developers",
+    }
     assert data["recommendation"]["changed"] is True
     assert data["recommendation"]["primary_before"] == "native-feature"
     assert data["recommendation"]["primary_after"] == "direct-api"
@@ -189,7 +193,7 @@ def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None
         "Do you have development resources? (dev_resources): None — nobody on the team writes code → A developer"
         in words
     )
-    assert "Risks resolved (2):" in words
+    assert "Risks resolved (3):" in words
 
     missing = runner.invoke(app, ["advise", "--diff", "1", "7"])
     assert missing.exit_code == 2
@@ -299,6 +303,24 @@ def test_quoted_rule_is_located_inside_the_quotes(workspace: Path, runner: CliRu
             "`default` must be the last rule",
         ),
         ("            title: Minimal — use what we already pay for\n", "            title: Minimal\n", None),
+        (
+            "      when: dev_team\n",
+            "      when: primary.direct-api\n",
+            "`primary.` can be used only in risk rules",
+        ),
+        (
+            "            explains: [moderate]\n",
+            "            explains: [moderat]\n",
+            "'moderat' has no line in `decision_table:` (did you mean 'moderate'?)",
+        ),
+        (
+            "    - answer: dev_team\n",
+            "    - answer: dev_teem\n",
+            "unknown choice 'dev_teem' (did you mean 'dev_team'?)",
+        ),
+        ("    - answer: dev_team\n", "    - answer: dev_none\n", "'dev_none' already has a line in the table"),
+        ("    monthly_volume: 1000\n", "    monthly_volume: lots\n", "monthly_volume takes a number"),
+        ("    monthly_volume: 1000\n", "    monthly_volume: 1000\n    budget: budget_minimal\n", "the report tries"),
     ],
 )
 def test_lens_lint_findings(workspace: Path, runner: CliRunner, old: str, new: str, fragment: str | None) -> None:
@@ -310,6 +332,21 @@ def test_lens_lint_findings(workspace: Path, runner: CliRunner, old: str, new: s
         assert messages == []
     else:
         assert any(fragment in m for m in messages), messages
+
+
+def test_explains_naming_no_table_line_is_located(workspace: Path, runner: CliRunner) -> None:
+    text = LENS.replace("            explains: [complex]\n", "            explains: [complex, simpel]\n")
+    own_lens(workspace, text)
+    line = line_of(text, "explains: [complex, simpel]")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert (
+        f"rules/questionnaire.yaml:{line}:33: sections[0].questions[1].risk_rules[0].explains[1]: "
+        "'simpel' has no line in `decision_table:` (did you mean 'simple'?)"
+    ) in result.stdout
+    advise = runner.invoke(app, ["advise", "--answers", copy_example(workspace, "agency")])
+    assert advise.exit_code == 2
+    assert "Traceback" not in advise.output
 
 
 def test_missing_default_and_unused_choice(workspace: Path, runner: CliRunner) -> None:

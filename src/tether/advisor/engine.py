@@ -19,6 +19,7 @@ from tether.advisor.answers import (
     not_applicable_reason,
     validate_answer,
 )
+from tether.advisor.decision_table import departures, unexplained
 from tether.advisor.estimate import Estimate, estimate
 from tether.advisor.lens import Lens, Question
 from tether.advisor.lint import expression_errors, lens_errors, lens_findings
@@ -124,7 +125,9 @@ class Advisor:
         kept, skipped = applicable_only(self.lens, checked)
         recommendation = recommend(self.lens, kept)
         patterns = recommendation.patterns
-        found = risks(self.lens, kept, [str(p) for p in patterns], skipped)
+        departed = departures(self.lens, kept, recommendation)
+        found = risks(self.lens, kept, [str(p) for p in patterns], skipped, [row.answer for row in departed])
+        found += unexplained(self.lens, kept, recommendation, departed, found)
         cost = estimate(self.lens, kept, self.prices, patterns)
         roadmap = build_roadmap(self.roadmap_rules, self.lens, kept, patterns, found, context or Context(), cost.model)
         return Assessment(
