@@ -129,7 +129,7 @@ class Advisor:
         found = risks(self.lens, kept, [str(p) for p in patterns], skipped, [row.answer for row in departed])
         found += unexplained(self.lens, kept, recommendation, departed, found)
         cost = estimate(self.lens, kept, self.prices, patterns)
-        roadmap = build_roadmap(self.roadmap_rules, self.lens, kept, patterns, found, context or Context(), cost.model)
+        roadmap = build_roadmap(self.roadmap_rules, self.lens, kept, patterns, found, context or Context(), cost)
         return Assessment(
             lens=self.lens.name,
             answers=kept,

@@ -205,9 +205,18 @@ def _print_estimate(est: dict[str, Any]) -> None:
 
 def _print_roadmap(road: dict[str, Any]) -> None:
     _say()
-    _say("ROADMAP")
+    primary = road.get("primary")
+    _say(
+        f"ROADMAP — month 1 starts with the primary pattern, {primary}"
+        if primary and not road.get("opening_reason")
+        else "ROADMAP"
+    )
+    if road.get("opening_reason"):
+        _say(road["opening_reason"], indent=2)
     for month in road["months"]:
-        _say(f"{month['label']}: {month['title']} [{month['pattern']}]", indent=2)
+        cost = month.get("monthly_usd")
+        priced = f", {_money(cost)} a month" if cost is not None else ""
+        _say(f"{month['label']}: {month['title']} [{month['pattern']}{priced}]", indent=2)
         if month["goal"]:
             _say(f"goal: {month['goal']}", indent=4)
         for task in month["tasks"]:
