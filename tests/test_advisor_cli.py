@@ -184,6 +184,21 @@ def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None
     assert data["recommendation"]["changed"] is True
     assert data["recommendation"]["primary_before"] == "native-feature"
     assert data["recommendation"]["primary_after"] == "direct-api"
+    # the estimate and the roadmap follow the recommendation, and the diff says how
+    costs = {c["pattern"]: c for c in data["estimate"]["patterns"]}
+    assert (costs["direct-api"]["recommended_before"], costs["direct-api"]["recommended_after"]) == (False, True)
+    assert (costs["native-feature"]["recommended_before"], costs["native-feature"]["recommended_after"]) == (
+        True,
+        False,
+    )
+    assert data["estimate"]["basis"] == []  # same runs, steps and model
+    road = data["roadmap"]
+    assert road["changed"] is True
+    assert road["opening_before"] == "Native AI features in the tools you use most [native-feature]"
+    assert road["opening_after"] == "A direct API integration for the highest-impact use case [direct-api]"
+    months = {m["id"]: m for m in road["months"]}
+    assert (months["direct"]["before"], months["direct"]["after"]) == ("skipped", "Month 1")
+    assert "MUST DO: Complex workflows with no developers" in months["native"]["tasks_removed"]
 
     human = runner.invoke(app, ["advise", "--diff", "1", "2"])
     words = " ".join(human.stdout.split())  # lines are wrapped for the terminal
@@ -194,6 +209,9 @@ def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None
         in words
     )
     assert "Risks resolved (3):" in words
+    assert "direct-api: $347.50 → $347.50 a month (now recommended)" in words
+    assert "Roadmap changed: month 1 was Native AI features in the tools you use most [native-feature]" in words
+    assert "A direct API integration for the highest-impact use case [direct]: skipped → Month 1" in words
 
     missing = runner.invoke(app, ["advise", "--diff", "1", "7"])
     assert missing.exit_code == 2
@@ -203,6 +221,44 @@ def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None
     assert road.exit_code == 0, road.output
     assert json.loads(road.stdout)["milestone"] == 2
     assert "From milestone 2" in runner.invoke(app, ["roadmap"]).stdout
+
+
+def test_diff_shows_what_the_volume_did_to_the_estimate(workspace: Path, runner: CliRunner) -> None:
+    first = copy_example(workspace, "agency")
+    text = (workspace / first).read_text()
+    runs = int(next(line for line in text.splitlines() if line.startswith("monthly_volume:")).split(":")[1])
+    (workspace / "more.yaml").write_text(text.replace(f"monthly_volume: {runs}", f"monthly_volume: {runs * 4}"))
+    before = json.loads(runner.invoke(app, ["advise", "--answers", first, "--json"]).stdout)
+    after = json.loads(runner.invoke(app, ["advise", "--answers", "more.yaml", "--json"]).stdout)
+    data = json.loads(runner.invoke(app, ["advise", "--diff", "1", "2", "--json"]).stdout)
+    assert data["estimate"]["basis"] == [{"what": "runs a month", "before": f"{runs:,}", "after": f"{runs * 4:,}"}]
+    changed = {c["pattern"]: (c["before_usd"], c["after_usd"]) for c in data["estimate"]["patterns"]}
+    for pattern in before["estimate"]["patterns"]:
+        new = next(p for p in after["estimate"]["patterns"] if p["pattern"] == pattern["pattern"])
+        if new["monthly_usd"] != pattern["monthly_usd"]:
+            assert changed[pattern["pattern"]] == (pattern["monthly_usd"], new["monthly_usd"])
+    assert changed["direct-api"][1] > changed["direct-api"][0]  # four times the runs costs more tokens
+    human = " ".join(runner.invoke(app, ["advise", "--diff", "1", "2"]).stdout.split())
+    assert f"runs a month: {runs:,} → {runs * 4:,}" in human
+
+
+def test_diff_of_milestones_saved_before_the_roadmap_had_costs() -> None:
+    from tether.advisor.diff import diff_estimates, diff_roadmaps
+
+    old = {"months": [{"id": "bridge", "label": "Month 1", "title": "Bridge", "pattern": "automation-bridge"}]}
+    new = {
+        "months": [
+            {"id": "native", "label": "Month 1", "title": "Native", "pattern": "native-feature", "tasks": ["Turn on"]},
+            {"id": "bridge", "label": "Month 2", "title": "Bridge", "pattern": "automation-bridge", "tasks": []},
+        ],
+    }
+    change = diff_roadmaps(old, new)
+    assert (change.opening_before, change.opening_after) == ("Bridge [automation-bridge]", "Native [native-feature]")
+    assert [(m.id, m.before, m.after, m.tasks_added) for m in change.months] == [
+        ("native", "not in the roadmap", "Month 1", ["Turn on"]),
+        ("bridge", "Month 1", "Month 2", []),
+    ]
+    assert diff_estimates({}, {}).changed is False
 
 
 def test_milestones_are_immutable(workspace: Path, runner: CliRunner) -> None:
