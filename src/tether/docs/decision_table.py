@@ -9,7 +9,7 @@ from tether.docs.facts import DecisionTable, TableCase, TableGroup, TableLine
 
 def _short(title: str) -> str:
     """A choice title up to its explanation: 'None — nobody on the team writes code' → 'None'."""
-    return title.split(" — ")[0].strip()
+    return title.split(" — ", maxsplit=1)[0].strip()
 
 
 def decision_table(workspace_dir: Path | None) -> DecisionTable | None:
