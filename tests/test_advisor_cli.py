@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,12 @@ def test_human_output_reads_as_a_report_and_saves_a_milestone(workspace: Path, r
         assert heading in out
     assert "Rule no-developers (`dev_none`) fired on your answer" in out
     assert "Saved as milestone 1." in out
+    assert "ROADMAP — month 1 starts with the primary pattern, automation-bridge" in out
+    words = " ".join(out.split())  # lines are wrapped for the terminal
+    assert (
+        "Month 1: One or two automation-bridge workflows for the highest-impact use cases [automation-bridge, $"
+        in words
+    )
     with open_store(workspace / ".tether" / "tether.db") as store:
         assert store.db.execute("SELECT count(*) FROM milestones").fetchone()[0] == 1
 
@@ -259,6 +266,14 @@ def test_diff_of_milestones_saved_before_the_roadmap_had_costs() -> None:
         ("bridge", "Month 1", "Month 2", []),
     ]
     assert diff_estimates({}, {}).changed is False
+
+
+def test_a_departure_is_shown_with_the_line_it_departs_from(workspace: Path, runner: CliRunner) -> None:
+    text = (workspace / copy_example(workspace, "small-business")).read_text()
+    (workspace / "larger.yaml").write_text(re.sub(r"budget: \w+", "budget: budget_larger", text))
+    out = " ".join(runner.invoke(app, ["advise", "--answers", "larger.yaml", "--no-save"]).stdout.split())
+    assert "A budget for development, but nobody to do it [budget-without-developers]" in out
+    assert "departs from the decision table's line for: budget_larger" in out
 
 
 def test_milestones_are_immutable(workspace: Path, runner: CliRunner) -> None:

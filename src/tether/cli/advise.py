@@ -181,6 +181,8 @@ def _print_assessment(data: dict[str, Any]) -> None:
         _say(f"{risk['level']:<6} {risk['title']} [{risk['id']}]", indent=2)
         _say(f"because: {'; '.join(risk['because'])}", indent=9)
         _say(f"improvement plan: {risk['improvement_plan']}", indent=9)
+        if risk.get("departs_from"):
+            _say(f"departs from the decision table's line for: {', '.join(risk['departs_from'])}", indent=9)
     _print_estimate(data["estimate"])
     _print_roadmap(data["roadmap"])
 
