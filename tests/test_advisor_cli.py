@@ -391,6 +391,7 @@ def test_quoted_rule_is_located_inside_the_quotes(workspace: Path, runner: CliRu
         ),
         ("    - answer: dev_team\n", "    - answer: dev_none\n", "'dev_none' already has a line in the table"),
         ("    monthly_volume: 1000\n", "    monthly_volume: lots\n", "monthly_volume takes a number"),
+        ("    monthly_volume: 1000\n", "", "no answer for 'monthly_volume'; the report needs every required answer"),
         ("    monthly_volume: 1000\n", "    monthly_volume: 1000\n    budget: budget_minimal\n", "the report tries"),
     ],
 )

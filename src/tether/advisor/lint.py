@@ -163,6 +163,16 @@ def _table(lens: Lens, where: _Where) -> list[Problem]:
                     validate_answer(question, value)
                 except AnswerProblem as exc:
                     problems.append(where.at(path, str(exc)))
+        for question in lens.questions():
+            open_ = question.required and question.applies_when is None
+            if open_ and question.id not in varied and question.id not in table.example_answers:
+                problems.append(
+                    where.at(
+                        ("decision_table", "example_answers"),
+                        f"no answer for {question.id!r}; the report needs every required answer besides the table's",
+                        key=True,
+                    )
+                )
     for s, section in enumerate(lens.sections):
         for q, question in enumerate(section.questions):
             for r, rule in enumerate(question.risk_rules):
