@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,12 @@ def test_human_output_reads_as_a_report_and_saves_a_milestone(workspace: Path, r
         assert heading in out
     assert "Rule no-developers (`dev_none`) fired on your answer" in out
     assert "Saved as milestone 1." in out
+    assert "ROADMAP — month 1 starts with the primary pattern, automation-bridge" in out
+    words = " ".join(out.split())  # lines are wrapped for the terminal
+    assert (
+        "Month 1: One or two automation-bridge workflows for the highest-impact use cases [automation-bridge, $"
+        in words
+    )
     with open_store(workspace / ".tether" / "tether.db") as store:
         assert store.db.execute("SELECT count(*) FROM milestones").fetchone()[0] == 1
 
@@ -176,10 +183,29 @@ def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None
     assert diff.exit_code == 0, diff.output
     data = json.loads(diff.stdout)
     assert {a["question"] for a in data["answers"]} == {"dev_resources", "budget", "self_hosting"}
-    assert {r["id"] for r in data["risks_resolved"]} == {"complex-without-developers", "minimal-budget-high-volume"}
+    assert {r["id"] for r in data["risks_resolved"]} == {
+        "complex-without-developers",
+        "minimal-budget-high-volume",
+        "interactive-without-developers",
+    }
     assert data["recommendation"]["changed"] is True
     assert data["recommendation"]["primary_before"] == "native-feature"
     assert data["recommendation"]["primary_after"] == "direct-api"
+    # the estimate and the roadmap follow the recommendation, and the diff says how
+    costs = {c["pattern"]: c for c in data["estimate"]["patterns"]}
+    assert (costs["direct-api"]["recommended_before"], costs["direct-api"]["recommended_after"]) == (False, True)
+    assert (costs["native-feature"]["recommended_before"], costs["native-feature"]["recommended_after"]) == (
+        True,
+        False,
+    )
+    assert data["estimate"]["basis"] == []  # same runs, steps and model
+    road = data["roadmap"]
+    assert road["changed"] is True
+    assert road["opening_before"] == "Native AI features in the tools you use most [native-feature]"
+    assert road["opening_after"] == "A direct API integration for the highest-impact use case [direct-api]"
+    months = {m["id"]: m for m in road["months"]}
+    assert (months["direct"]["before"], months["direct"]["after"]) == ("skipped", "Month 1")
+    assert "MUST DO: Complex workflows with no developers" in months["native"]["tasks_removed"]
 
     human = runner.invoke(app, ["advise", "--diff", "1", "2"])
     words = " ".join(human.stdout.split())  # lines are wrapped for the terminal
@@ -189,7 +215,10 @@ def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None
         "Do you have development resources? (dev_resources): None — nobody on the team writes code → A developer"
         in words
     )
-    assert "Risks resolved (2):" in words
+    assert "Risks resolved (3):" in words
+    assert "direct-api: $347.50 → $347.50 a month (now recommended)" in words
+    assert "Roadmap changed: month 1 was Native AI features in the tools you use most [native-feature]" in words
+    assert "A direct API integration for the highest-impact use case [direct]: skipped → Month 1" in words
 
     missing = runner.invoke(app, ["advise", "--diff", "1", "7"])
     assert missing.exit_code == 2
@@ -199,6 +228,52 @@ def test_milestones_diff_and_roadmap(workspace: Path, runner: CliRunner) -> None
     assert road.exit_code == 0, road.output
     assert json.loads(road.stdout)["milestone"] == 2
     assert "From milestone 2" in runner.invoke(app, ["roadmap"]).stdout
+
+
+def test_diff_shows_what_the_volume_did_to_the_estimate(workspace: Path, runner: CliRunner) -> None:
+    first = copy_example(workspace, "agency")
+    text = (workspace / first).read_text()
+    runs = int(next(line for line in text.splitlines() if line.startswith("monthly_volume:")).split(":")[1])
+    (workspace / "more.yaml").write_text(text.replace(f"monthly_volume: {runs}", f"monthly_volume: {runs * 4}"))
+    before = json.loads(runner.invoke(app, ["advise", "--answers", first, "--json"]).stdout)
+    after = json.loads(runner.invoke(app, ["advise", "--answers", "more.yaml", "--json"]).stdout)
+    data = json.loads(runner.invoke(app, ["advise", "--diff", "1", "2", "--json"]).stdout)
+    assert data["estimate"]["basis"] == [{"what": "runs a month", "before": f"{runs:,}", "after": f"{runs * 4:,}"}]
+    changed = {c["pattern"]: (c["before_usd"], c["after_usd"]) for c in data["estimate"]["patterns"]}
+    for pattern in before["estimate"]["patterns"]:
+        new = next(p for p in after["estimate"]["patterns"] if p["pattern"] == pattern["pattern"])
+        if new["monthly_usd"] != pattern["monthly_usd"]:
+            assert changed[pattern["pattern"]] == (pattern["monthly_usd"], new["monthly_usd"])
+    assert changed["direct-api"][1] > changed["direct-api"][0]  # four times the runs costs more tokens
+    human = " ".join(runner.invoke(app, ["advise", "--diff", "1", "2"]).stdout.split())
+    assert f"runs a month: {runs:,} → {runs * 4:,}" in human
+
+
+def test_diff_of_milestones_saved_before_the_roadmap_had_costs() -> None:
+    from tether.advisor.diff import diff_estimates, diff_roadmaps
+
+    old = {"months": [{"id": "bridge", "label": "Month 1", "title": "Bridge", "pattern": "automation-bridge"}]}
+    new = {
+        "months": [
+            {"id": "native", "label": "Month 1", "title": "Native", "pattern": "native-feature", "tasks": ["Turn on"]},
+            {"id": "bridge", "label": "Month 2", "title": "Bridge", "pattern": "automation-bridge", "tasks": []},
+        ],
+    }
+    change = diff_roadmaps(old, new)
+    assert (change.opening_before, change.opening_after) == ("Bridge [automation-bridge]", "Native [native-feature]")
+    assert [(m.id, m.before, m.after, m.tasks_added) for m in change.months] == [
+        ("native", "not in the roadmap", "Month 1", ["Turn on"]),
+        ("bridge", "Month 1", "Month 2", []),
+    ]
+    assert diff_estimates({}, {}).changed is False
+
+
+def test_a_departure_is_shown_with_the_line_it_departs_from(workspace: Path, runner: CliRunner) -> None:
+    text = (workspace / copy_example(workspace, "small-business")).read_text()
+    (workspace / "larger.yaml").write_text(re.sub(r"budget: \w+", "budget: budget_larger", text))
+    out = " ".join(runner.invoke(app, ["advise", "--answers", "larger.yaml", "--no-save"]).stdout.split())
+    assert "A budget for development, but nobody to do it [budget-without-developers]" in out
+    assert "departs from the decision table's line for: budget_larger" in out
 
 
 def test_milestones_are_immutable(workspace: Path, runner: CliRunner) -> None:
@@ -299,6 +374,25 @@ def test_quoted_rule_is_located_inside_the_quotes(workspace: Path, runner: CliRu
             "`default` must be the last rule",
         ),
         ("            title: Minimal — use what we already pay for\n", "            title: Minimal\n", None),
+        (
+            "      when: dev_team\n",
+            "      when: primary.direct-api\n",
+            "`primary.` can be used only in risk rules",
+        ),
+        (
+            "            explains: [moderate]\n",
+            "            explains: [moderat]\n",
+            "'moderat' has no line in `decision_table:` (did you mean 'moderate'?)",
+        ),
+        (
+            "    - answer: dev_team\n",
+            "    - answer: dev_teem\n",
+            "unknown choice 'dev_teem' (did you mean 'dev_team'?)",
+        ),
+        ("    - answer: dev_team\n", "    - answer: dev_none\n", "'dev_none' already has a line in the table"),
+        ("    monthly_volume: 1000\n", "    monthly_volume: lots\n", "monthly_volume takes a number"),
+        ("    monthly_volume: 1000\n", "", "no answer for 'monthly_volume'; the report needs every required answer"),
+        ("    monthly_volume: 1000\n", "    monthly_volume: 1000\n    budget: budget_minimal\n", "the report tries"),
     ],
 )
 def test_lens_lint_findings(workspace: Path, runner: CliRunner, old: str, new: str, fragment: str | None) -> None:
@@ -310,6 +404,21 @@ def test_lens_lint_findings(workspace: Path, runner: CliRunner, old: str, new: s
         assert messages == []
     else:
         assert any(fragment in m for m in messages), messages
+
+
+def test_explains_naming_no_table_line_is_located(workspace: Path, runner: CliRunner) -> None:
+    text = LENS.replace("            explains: [complex]\n", "            explains: [complex, simpel]\n")
+    own_lens(workspace, text)
+    line = line_of(text, "explains: [complex, simpel]")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert (
+        f"rules/questionnaire.yaml:{line}:33: sections[0].questions[1].risk_rules[0].explains[1]: "
+        "'simpel' has no line in `decision_table:` (did you mean 'simple'?)"
+    ) in result.stdout
+    advise = runner.invoke(app, ["advise", "--answers", copy_example(workspace, "agency")])
+    assert advise.exit_code == 2
+    assert "Traceback" not in advise.output
 
 
 def test_missing_default_and_unused_choice(workspace: Path, runner: CliRunner) -> None:

@@ -171,6 +171,8 @@ MIXED: list[tuple[str, dict[str, Any], str, list[str], dict[str, str]]] = [
             "complex-without-developers": "HIGH",
             "minimal-budget-high-volume": "HIGH",
             "regulated-data-ai-vendor": "MEDIUM",
+            # no bridge for someone waiting, no developers for the API: the table's bridge is named as dropped
+            "interactive-without-developers": "MEDIUM",
         },
     ),
     (

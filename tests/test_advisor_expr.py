@@ -11,7 +11,8 @@ from tether.advisor.expr import ExprError, Facts, holds, parse
 FACTS = Facts(
     chosen=frozenset({"dev_none", "complex"}),
     numbers={"monthly_volume": 12000.0},
-    recommended=frozenset({"automation-bridge"}),
+    recommended=frozenset({"automation-bridge", "native-feature"}),
+    primary="native-feature",
 )
 
 
@@ -35,6 +36,9 @@ FACTS = Facts(
         ("systems_touched > 2", False),  # unanswered number: the comparison is false
         ("!(systems_touched > 2)", True),
         ("recommended.automation-bridge && !recommended.custom-app", True),
+        ("primary.native-feature", True),
+        ("primary.automation-bridge", False),  # recommended beside it, but not the primary
+        ("recommended.automation-bridge && !primary.automation-bridge", True),
         ("default", True),
         ("  default  ", True),
         ("!!dev_none", True),

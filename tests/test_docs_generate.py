@@ -11,6 +11,7 @@ BUNDLED_FILES = {
     "index.md",
     "assessment.md",
     "roadmap.md",
+    "decision-table.md",
     *(
         f"{folder}/{name}.md"
         for folder in ("integrations", "runbooks")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tether.advisor.lint import lint_lens
+from tether.advisor.engine import lint_lens
 from tether.errors import Problem, display_path
 from tether.model.common import Lifecycle
 from tether.readiness.ladder import lint_readiness

@@ -6,7 +6,7 @@ An answer is a choice id (single), a list of choice ids (multiple), a number or 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 
 from tether.advisor.expr import Facts, holds
@@ -101,8 +101,8 @@ def parse_typed(question: Question, text: str) -> AnswerValue | None:
     return validate_answer(question, text)
 
 
-def facts(lens: Lens, answers: Answers, recommended: Iterable[str] = ()) -> Facts:
-    """The facts rule expressions see: chosen ids, number answers, recommended patterns."""
+def facts(lens: Lens, answers: Answers, recommended: Sequence[str] = ()) -> Facts:
+    """The facts rule expressions see: chosen ids, number answers, the recommended patterns (primary first)."""
     chosen: set[str] = set()
     numbers: dict[str, float] = {}
     for question in lens.questions():
@@ -115,7 +115,9 @@ def facts(lens: Lens, answers: Answers, recommended: Iterable[str] = ()) -> Fact
             chosen.update(value)
         elif question.kind is QuestionKind.NUMBER and isinstance(value, float | int):
             numbers[question.id] = float(value)
-    return Facts(frozenset(chosen), numbers, frozenset(str(p) for p in recommended))
+    return Facts(
+        frozenset(chosen), numbers, frozenset(str(p) for p in recommended), str(recommended[0]) if recommended else None
+    )
 
 
 def not_applicable_reason(lens: Lens, question: Question, answers: Answers) -> str | None:

@@ -19,13 +19,14 @@ from tether.advisor.answers import (
     not_applicable_reason,
     validate_answer,
 )
+from tether.advisor.decision_table import departures, unexplained
 from tether.advisor.estimate import Estimate, estimate
 from tether.advisor.lens import Lens, Question
-from tether.advisor.lint import expression_errors, lens_errors
+from tether.advisor.lint import expression_errors, lens_errors, lens_findings
 from tether.advisor.recommend import Recommendation, recommend
 from tether.advisor.risks import Risk, risks
 from tether.advisor.roadmap import Context, Registered, Roadmap, RoadmapRules, build_roadmap
-from tether.errors import InputError, did_you_mean
+from tether.errors import InputError, Problem, did_you_mean
 from tether.model.prices import PriceTable
 from tether.workspace.loader import Workspace
 from tether.workspace.rules import load_rules, load_rules_located
@@ -124,9 +125,11 @@ class Advisor:
         kept, skipped = applicable_only(self.lens, checked)
         recommendation = recommend(self.lens, kept)
         patterns = recommendation.patterns
-        found = risks(self.lens, kept, [str(p) for p in patterns], skipped)
+        departed = departures(self.lens, kept, recommendation)
+        found = risks(self.lens, kept, [str(p) for p in patterns], skipped, [row.answer for row in departed])
+        found += unexplained(self.lens, kept, recommendation, departed, found)
         cost = estimate(self.lens, kept, self.prices, patterns)
-        roadmap = build_roadmap(self.roadmap_rules, self.lens, kept, patterns, found, context or Context(), cost.model)
+        roadmap = build_roadmap(self.roadmap_rules, self.lens, kept, patterns, found, context or Context(), cost)
         return Assessment(
             lens=self.lens.name,
             answers=kept,
@@ -149,3 +152,18 @@ def context_of(workspace: Workspace | None) -> Context:
         ],
         systems=workspace.systems,
     )
+
+
+def lint_lens(ws: Workspace) -> list[Problem]:
+    """`tether check`: the lens, roadmap and prices the workspace uses (its own, else the packaged ones)."""
+    try:
+        lens, located, shown = load_rules_located(LENS_FILE, Lens, ws.root)
+    except InputError as exc:
+        return list(exc.problems)
+    problems = lens_findings(lens, located, shown, located.text)
+    for load in (lambda: load_roadmap_rules(lens, ws.root), lambda: load_rules(PRICES_FILE, PriceTable, ws.root)):
+        try:
+            load()
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tether.advisor.answers import Answers, AnswerValue
-from tether.advisor.expr import RECOMMENDED, Compare, atoms, parse
+from tether.advisor.expr import PRIMARY, RECOMMENDED, Compare, atoms, parse
 from tether.advisor.lens import Lens, Question, QuestionKind
 from tether.model.common import Pattern
 
@@ -28,9 +28,11 @@ def answers_behind(lens: Lens, answers: Answers, expression: str) -> list[str]:
     seen: list[str] = []
     out: list[str] = []
     for atom in atoms(parse(expression)):
-        if atom.name.startswith(RECOMMENDED):
-            pattern = atom.name.removeprefix(RECOMMENDED)
-            words = f"the recommendation includes {Pattern(pattern).label.lower()}" if pattern in set(Pattern) else ""
+        if atom.name.startswith((RECOMMENDED, PRIMARY)):
+            primary = atom.name.startswith(PRIMARY)
+            pattern = atom.name.removeprefix(PRIMARY if primary else RECOMMENDED)
+            verb = "the primary pattern is" if primary else "the recommendation includes"
+            words = f"{verb} {Pattern(pattern).label.lower()}" if pattern in set(Pattern) else ""
             if words and words not in out:
                 out.append(words)
             continue

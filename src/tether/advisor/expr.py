@@ -7,8 +7,9 @@
     atom    := "(" or ")" | NAME [CMP NUMBER]
     CMP     := ">" | ">=" | "<" | "<=" | "==" | "!="
 
-A NAME alone is a choice id (true when chosen) or `recommended.<pattern>` (true when the
-recommendation includes that pattern); `NAME CMP NUMBER` compares a number answer.
+A NAME alone is a choice id (true when chosen), `recommended.<pattern>` (true when the
+recommendation includes that pattern) or `primary.<pattern>` (true when that pattern is the
+primary); `NAME CMP NUMBER` compares a number answer.
 The whole expression `default` is always true: the last rule of a risk list.
 Every problem is an ExprError with the offset of the exact character at fault.
 """
@@ -25,6 +26,9 @@ MAX_LENGTH = 2000
 MAX_DEPTH = 64
 DEFAULT = "default"
 RECOMMENDED = "recommended."
+PRIMARY = "primary."
+PATTERN_PREFIXES = (RECOMMENDED, PRIMARY)
+"""Names about the recommendation rather than an answer: usable only once there is one."""
 
 
 class ExprError(Exception):
@@ -225,15 +229,18 @@ def parse(text: str) -> Expr:
 
 @dataclass(frozen=True)
 class Facts:
-    """What an expression is evaluated against: chosen choice ids, number answers, recommended patterns."""
+    """What an expression is evaluated against: chosen choice ids, number answers, the recommendation."""
 
     chosen: frozenset[str] = frozenset()
     numbers: dict[str, float] = field(default_factory=dict)
     recommended: frozenset[str] = frozenset()
+    primary: str | None = None
 
     def name(self, name: str) -> bool:
         if name.startswith(RECOMMENDED):
             return name.removeprefix(RECOMMENDED) in self.recommended
+        if name.startswith(PRIMARY):
+            return name.removeprefix(PRIMARY) == self.primary
         return name in self.chosen
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -66,6 +66,8 @@ class RiskRule(StrictModel):
     """A stable id for the named risk (e.g. complex-without-developers); the roadmap places it by this id."""
     title: str | None = None
     improvement_plan: str | None = None
+    explains: list[ChoiceId] = Field(default_factory=list)
+    """Decision-table answers whose advice this risk explains departing from (see `decision_table`)."""
 
 
 class Question(StrictModel):
@@ -113,12 +115,48 @@ class Scoring(StrictModel):
     rules: list[ScoringRule]
 
 
+class TableRow(StrictModel):
+    """One answer's line of the decision table, and how a recommendation is held to it."""
+
+    answer: ChoiceId
+    says: str
+    """The table's advice for this answer, in its own words."""
+    includes_all: list[Pattern] = Field(default_factory=list)
+    """Every one of these patterns is in the recommendation (primary or beside it)."""
+    includes_one_of: list[Pattern] = Field(default_factory=list)
+    """At least one of these patterns is in the recommendation."""
+    primary_one_of: list[Pattern] = Field(default_factory=list)
+    """The primary is one of these."""
+    improvement_plan: str
+    """What to do when the recommendation departs from this line and no risk rule explains why."""
+
+    def followed_by(self, primary: Pattern, patterns: list[Pattern]) -> bool:
+        return (
+            all(p in patterns for p in self.includes_all)
+            and (not self.includes_one_of or any(p in patterns for p in self.includes_one_of))
+            and (not self.primary_one_of or primary in self.primary_one_of)
+        )
+
+
+class DecisionTable(StrictModel):
+    source: str = ""
+    """Where the table comes from."""
+    example_answers: dict[str, Any] = Field(default_factory=dict)
+    """The other answers, fixed, when the report runs every combination of the table's questions."""
+    rows: list[TableRow]
+
+    def row(self, answer: str) -> TableRow | None:
+        return next((r for r in self.rows if r.answer == answer), None)
+
+
 class Lens(StrictModel):
     version: Literal[1] = 1
     name: str
     description: str = ""
     sections: list[Section]
     scoring: Scoring
+    decision_table: DecisionTable | None = None
+    """The seed's decision table: every recommendation follows it or a risk says why not."""
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -130,6 +168,11 @@ class Lens(StrictModel):
     def choice_owner(self) -> dict[str, Question]:
         """Each choice id to the question it belongs to."""
         return {c.id: q for q in self.questions() for c in q.choices}
+
+    def table_questions(self) -> list[Question]:
+        """The questions the decision table's rows answer, in lens order."""
+        answers = {r.answer for r in self.decision_table.rows} if self.decision_table else set()
+        return [q for q in self.questions() if any(c.id in answers for c in q.choices)]
 
     def number_questions(self) -> set[str]:
         return {q.id for q in self.questions() if q.kind is QuestionKind.NUMBER}

@@ -1,5 +1,8 @@
 """Lint the lens: every rule parses, names only what exists, ends with `default`; ids are unique.
 
+Pure checks over a parsed lens: loading the rules files is the engine's job (`engine.lint_lens`),
+so this module never imports the engine and the two form no circle.
+
 Problems are located in whichever rules/questionnaire.yaml was used; an expression's problem
 points at the exact character inside the expression.
 """
@@ -8,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from tether.advisor.expr import DEFAULT, RECOMMENDED, Compare, Default, ExprError, Name, atoms, parse
+from tether.advisor.answers import AnswerProblem, validate_answer
+from tether.advisor.expr import DEFAULT, PATTERN_PREFIXES, Compare, Default, ExprError, Name, atoms, parse
 from tether.advisor.lens import Lens, Level, QuestionKind
-from tether.errors import InputError, Problem, did_you_mean
+from tether.errors import Problem, did_you_mean
 from tether.model.common import Pattern
-from tether.workspace.loader import Workspace
 from tether.workspace.positions import Located, Path_
 from tether.workspace.validate import format_path
 
@@ -59,6 +62,7 @@ def lens_errors(lens: Lens, located: Located, file: str, text: str) -> list[Prob
     problems += _duplicate_ids(lens, where)
     problems += _shapes(lens, where)
     problems += _rules(lens, where)
+    problems += _table(lens, where)
     return problems
 
 
@@ -128,6 +132,58 @@ def _shapes(lens: Lens, where: _Where) -> list[Problem]:
     return problems
 
 
+def _table(lens: Lens, where: _Where) -> list[Problem]:
+    """The decision table names real choices once each; `explains:` names lines of it; example answers fit."""
+    owners = lens.choice_owner()
+    table = lens.decision_table
+    rows = [r.answer for r in table.rows] if table else []
+    problems: list[Problem] = []
+    if table is not None:
+        seen: set[str] = set()
+        for r, row in enumerate(table.rows):
+            path: Path_ = ("decision_table", "rows", r, "answer")
+            if row.answer not in owners:
+                problems.append(where.at(path, f"unknown choice {row.answer!r}{did_you_mean(row.answer, owners)}"))
+            elif row.answer in seen:
+                problems.append(where.at(path, f"{row.answer!r} already has a line in the table"))
+            seen.add(row.answer)
+        varied = {q.id for q in lens.table_questions()}
+        for key, value in table.example_answers.items():
+            path = ("decision_table", "example_answers", key)
+            question = lens.question(key)
+            if question is None:
+                ids = [q.id for q in lens.questions()]
+                problems.append(where.at(path, f"unknown question {key!r}{did_you_mean(key, ids)}", key=True))
+            elif key in varied:
+                problems.append(
+                    where.at(path, f"{key} is one of the table's own questions; the report tries every answer")
+                )
+            else:
+                try:
+                    validate_answer(question, value)
+                except AnswerProblem as exc:
+                    problems.append(where.at(path, str(exc)))
+        for question in lens.questions():
+            open_ = question.required and question.applies_when is None
+            if open_ and question.id not in varied and question.id not in table.example_answers:
+                problems.append(
+                    where.at(
+                        ("decision_table", "example_answers"),
+                        f"no answer for {question.id!r}; the report needs every required answer besides the table's",
+                        key=True,
+                    )
+                )
+    for s, section in enumerate(lens.sections):
+        for q, question in enumerate(section.questions):
+            for r, rule in enumerate(question.risk_rules):
+                for e, answer in enumerate(rule.explains):
+                    if answer not in rows:
+                        path = ("sections", s, "questions", q, "risk_rules", r, "explains", e)
+                        hint = did_you_mean(answer, rows)
+                        problems.append(where.at(path, f"{answer!r} has no line in `decision_table:`{hint}"))
+    return problems
+
+
 def _rules(lens: Lens, where: _Where) -> list[Problem]:
     order = [q.id for q in lens.questions()]
     items: list[tuple[Path_, str, str, int | None]] = []
@@ -180,10 +236,11 @@ def _atom_problem(
             return None
         hint = did_you_mean(name, numbers)
         return f"`{name}` is not a number question{hint}; comparisons work on: {', '.join(sorted(numbers))}"
-    if name.startswith(RECOMMENDED):
+    prefix = next((p for p in PATTERN_PREFIXES if name.startswith(p)), None)
+    if prefix is not None:
         if role != "risk":
-            return "`recommended.` can be used only in risk rules (scoring decides the recommendation)"
-        pattern = name.removeprefix(RECOMMENDED)
+            return f"`{prefix}` can be used only in risk rules (scoring decides the recommendation)"
+        pattern = name.removeprefix(prefix)
         return None if pattern in patterns else f"unknown pattern {pattern!r}{did_you_mean(pattern, patterns)}"
     if name in owners:
         return None
@@ -211,24 +268,4 @@ def _unused_choices(lens: Lens, where: _Where) -> list[Problem]:
                             "use it in a rule or mark it `informational: true`",
                         )
                     )
-    return problems
-
-
-def lint_lens(ws: Workspace) -> list[Problem]:
-    """`tether check`: the lens, roadmap and prices the workspace uses (its own, else the packaged ones)."""
-    from tether.advisor.engine import LENS_FILE, PRICES_FILE, load_roadmap_rules
-    from tether.model.prices import PriceTable
-    from tether.workspace.rules import load_rules, load_rules_located
-
-    try:
-        lens, located, shown = load_rules_located(LENS_FILE, Lens, ws.root)
-    except InputError as exc:
-        return list(exc.problems)
-    text = located.text
-    problems = lens_findings(lens, located, shown, text)
-    for load in (lambda: load_roadmap_rules(lens, ws.root), lambda: load_rules(PRICES_FILE, PriceTable, ws.root)):
-        try:
-            load()
-        except InputError as exc:
-            problems.extend(exc.problems)
     return problems

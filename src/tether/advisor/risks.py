@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -22,10 +22,21 @@ class Risk(BaseModel):
     when: str
     because: list[str] = Field(default_factory=list)
     """The answers the rule looked at, as `Question → answer`."""
+    departs_from: list[str] = Field(default_factory=list)
+    """Decision-table answers whose advice the recommendation departs from, which this risk explains."""
 
 
-def risks(lens: Lens, answers: Answers, recommended: Iterable[str], skipped: Iterable[str] = ()) -> list[Risk]:
-    """The HIGH and MEDIUM risks, highest first, in lens order within a level."""
+def risks(
+    lens: Lens,
+    answers: Answers,
+    recommended: Sequence[str],
+    skipped: Iterable[str] = (),
+    departed: Collection[str] = (),
+) -> list[Risk]:
+    """The HIGH and MEDIUM risks, highest first, in lens order within a level.
+
+    `departed`: the decision-table answers the recommendation departs from; a risk names those its rule explains.
+    """
     known = facts(lens, answers, recommended)
     not_applicable = set(skipped)
     found: list[Risk] = []
@@ -46,6 +57,7 @@ def risks(lens: Lens, answers: Answers, recommended: Iterable[str], skipped: Ite
                         question=question.id,
                         when=rule.when,
                         because=answers_behind(lens, answers, rule.when),
+                        departs_from=[a for a in rule.explains if a in departed],
                     )
                 )
             break

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from tether.advisor.answers import Answers, facts
+from tether.advisor.estimate import Estimate
 from tether.advisor.expr import Facts, holds
 from tether.advisor.lens import Lens, Level
 from tether.advisor.risks import Risk
@@ -36,6 +37,26 @@ class Condition(StrictModel):
     reason: str
 
 
+class Merge(Condition):
+    into: str | None = None
+    """The month to merge into; without it, the month before in the roadmap's order."""
+
+
+class Opening(StrictModel):
+    """Month 1 is another month than the primary pattern's when `when` holds, for `reason`."""
+
+    when: str
+    month: str
+    reason: str
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> Opening:
+        for _, name, _, _ in string.Formatter().parse(self.reason):
+            if name is not None and name not in PLACEHOLDERS:
+                raise ValueError(f"unknown placeholder {{{name}}}; a reason may use {', '.join(sorted(PLACEHOLDERS))}")
+        return self
+
+
 class TaskRule(StrictModel):
     text: str
     when: str | None = None
@@ -55,17 +76,22 @@ class MonthRule(StrictModel):
     pattern: Pattern
     title: str
     goal: str = ""
+    opening_title: str | None = None
+    """The title when this month opens the roadmap (the primary pattern's month comes first)."""
+    opening_goal: str | None = None
     open_ended: bool = False
     """The last step of the path: shown as 'month N and beyond'."""
     tasks: list[TaskRule]
     skip: list[Condition] = Field(default_factory=list)
-    merge: list[Condition] = Field(default_factory=list)
-    """Merged into the month before it (when there is one) when a rule holds."""
+    merge: list[Merge] = Field(default_factory=list)
+    """Merged into the month before it (when there is one), or the month named by `into`, when a rule holds."""
 
 
 class RoadmapRules(StrictModel):
     version: Literal[1] = 1
     months: list[MonthRule] = Field(min_length=1)
+    opening: list[Opening] = Field(default_factory=list)
+    """Rules to open with another month than the primary pattern's; first that holds wins."""
     risk_months: dict[str, str] = Field(default_factory=dict)
     habits: list[str] = Field(default_factory=list)
 
@@ -77,6 +103,11 @@ class RoadmapRules(StrictModel):
         for risk, month in self.risk_months.items():
             if month not in ids:
                 raise ValueError(f"risk_months.{risk}: no month {month!r}; months: {', '.join(ids)}")
+        named = [(f"opening[{i}].month", o.month) for i, o in enumerate(self.opening)]
+        named += [(f"{m.id}.merge.into", c.into) for m in self.months for c in m.merge if c.into is not None]
+        for where, month in named:
+            if month not in ids:
+                raise ValueError(f"{where}: no month {month!r}; months: {', '.join(ids)}")
         return self
 
     def expressions(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -87,6 +118,8 @@ class RoadmapRules(StrictModel):
             for kind in ("skip", "merge"):
                 for c, condition in enumerate(getattr(month, kind)):
                     yield ("months", m, kind, c, "when"), condition.when
+        for o, opening in enumerate(self.opening):
+            yield ("opening", o, "when"), opening.when
 
 
 class RiskAction(BaseModel):
@@ -115,6 +148,8 @@ class RoadmapMonth(BaseModel):
     merged: list[MergedMonth] = Field(default_factory=list)
     integrations: list[str] = Field(default_factory=list)
     """Registered integrations of this month's pattern(s)."""
+    monthly_usd: float | None = None
+    """What this month's pattern costs a month at list prices: its total in the estimate."""
 
 
 class SkippedMonth(BaseModel):
@@ -124,6 +159,10 @@ class SkippedMonth(BaseModel):
 
 
 class Roadmap(BaseModel):
+    primary: Pattern | None = None
+    """The recommendation's primary pattern, which month 1 starts with unless `opening_reason` says why not."""
+    opening_reason: str | None = None
+    """Why month 1 is not the primary pattern's month; None when it is."""
     months: list[RoadmapMonth]
     skipped: list[SkippedMonth] = Field(default_factory=list)
     checklist: list[str] = Field(default_factory=list)
@@ -229,15 +268,20 @@ def build_roadmap(
     recommended: list[Pattern],
     found: list[Risk],
     context: Context,
-    model: str,
+    cost: Estimate,
 ) -> Roadmap:
-    """Tailor the path: fill in the team's words, skip or merge pointless months, place HIGH risks."""
-    known = facts(lens, answers, recommended)
-    fill = _fill(lens, answers, context, model)
+    """Tailor the path: open with the primary pattern, fill in the team's words, skip or merge
+    pointless months, place HIGH risks, and price each month from the estimate."""
+    known = facts(lens, answers, [str(p) for p in recommended])
+    fill = _fill(lens, answers, context, cost.model)
+    primary = recommended[0] if recommended else None
+    opening = next((o for o in rules.opening if holds(o.when, known)), None)
+    lead = opening.month if opening else next((m.id for m in rules.months if m.pattern == primary), None)
+    ordered = sorted(rules.months, key=lambda m: m.id != lead)  # stable: the rest keep the path's order
     months: list[RoadmapMonth] = []
     skipped: list[SkippedMonth] = []
     placed_in: dict[str, RoadmapMonth] = {}
-    for rule in rules.months:
+    for rule in ordered:
         skip = next((c for c in rule.skip if holds(c.when, known)), None)
         if skip is not None:
             skipped.append(SkippedMonth(id=rule.id, title=rule.title, reason=skip.reason.strip()))
@@ -245,22 +289,24 @@ def build_roadmap(
         tasks = _tasks(rule, fill, known)
         registered = [i.name for i in fill.integrations.get(str(rule.pattern), [])]
         merge = next((c for c in rule.merge if holds(c.when, known)), None)
-        if merge is not None and months:
-            target = months[-1]
+        target = placed_in.get(merge.into) if merge is not None and merge.into else (months[-1] if months else None)
+        if merge is not None and target is not None:
             target.tasks.extend(tasks)
             target.integrations.extend(registered)
             target.merged.append(MergedMonth(id=rule.id, title=rule.title, reason=merge.reason.strip()))
             placed_in[rule.id] = target
             continue
+        first = not months
         month = RoadmapMonth(
             number=len(months) + 1,
             label="",
             id=rule.id,
             pattern=rule.pattern,
-            title=rule.title,
-            goal=rule.goal,
+            title=(rule.opening_title if first and rule.opening_title else rule.title),
+            goal=(rule.opening_goal if first and rule.opening_goal else rule.goal),
             tasks=tasks,
             integrations=registered,
+            monthly_usd=cost.for_pattern(rule.pattern).monthly_usd,
         )
         months.append(month)
         placed_in[rule.id] = month
@@ -274,4 +320,26 @@ def build_roadmap(
         target.must_do.append(
             RiskAction(risk=risk.id, level=risk.level, title=risk.title, improvement_plan=risk.improvement_plan.strip())
         )
-    return Roadmap(months=months, skipped=skipped, checklist=list(rules.habits))
+    return Roadmap(
+        primary=primary,
+        opening_reason=_opening_reason(opening, lead, months, skipped, fill),
+        months=months,
+        skipped=skipped,
+        checklist=list(rules.habits),
+    )
+
+
+def _opening_reason(
+    opening: Opening | None, lead: str | None, months: list[RoadmapMonth], skipped: list[SkippedMonth], fill: _Fill
+) -> str | None:
+    """Why month 1 is not the primary pattern's month: an opening rule's reason, or why that month was skipped."""
+    if not months:
+        return None
+    if opening is not None:
+        return " ".join(opening.reason.format_map(fill.values).split())
+    if months[0].id == lead:
+        return None
+    gone = next((s for s in skipped if s.id == lead), None)
+    if gone is not None:
+        return f"The month of the primary pattern ({gone.title}) is skipped: {gone.reason}"
+    return None

@@ -13,6 +13,7 @@ from tether.cli.common import fail, load, options, print_json, user_errors
 
 if TYPE_CHECKING:
     from tether.advisor.answers import Answers
+    from tether.advisor.diff import EstimateChange, RoadmapChange
     from tether.advisor.engine import Advisor
     from tether.store import Store
     from tether.workspace import Workspace
@@ -180,6 +181,8 @@ def _print_assessment(data: dict[str, Any]) -> None:
         _say(f"{risk['level']:<6} {risk['title']} [{risk['id']}]", indent=2)
         _say(f"because: {'; '.join(risk['because'])}", indent=9)
         _say(f"improvement plan: {risk['improvement_plan']}", indent=9)
+        if risk.get("departs_from"):
+            _say(f"departs from the decision table's line for: {', '.join(risk['departs_from'])}", indent=9)
     _print_estimate(data["estimate"])
     _print_roadmap(data["roadmap"])
 
@@ -205,9 +208,18 @@ def _print_estimate(est: dict[str, Any]) -> None:
 
 def _print_roadmap(road: dict[str, Any]) -> None:
     _say()
-    _say("ROADMAP")
+    primary = road.get("primary")
+    _say(
+        f"ROADMAP — month 1 starts with the primary pattern, {primary}"
+        if primary and not road.get("opening_reason")
+        else "ROADMAP"
+    )
+    if road.get("opening_reason"):
+        _say(road["opening_reason"], indent=2)
     for month in road["months"]:
-        _say(f"{month['label']}: {month['title']} [{month['pattern']}]", indent=2)
+        cost = month.get("monthly_usd")
+        priced = f", {_money(cost)} a month" if cost is not None else ""
+        _say(f"{month['label']}: {month['title']} [{month['pattern']}{priced}]", indent=2)
         if month["goal"]:
             _say(f"goal: {month['goal']}", indent=4)
         for task in month["tasks"]:
@@ -260,6 +272,43 @@ def _diff(ctx: typer.Context, ws: Workspace | None, advisor: Advisor, pair: tupl
             _say(f"{risk.level:<6} {risk.title} [{risk.id}]", indent=4)
     for level_change in result.risks_changed:
         _say(f"Risk level changed: {level_change.title}: {level_change.before} → {level_change.after}", indent=2)
+    _print_estimate_change(result.estimate)
+    _print_roadmap_change(result.roadmap)
+
+
+def _print_estimate_change(est: EstimateChange) -> None:
+    if not est.changed:
+        _say("Estimate: unchanged", indent=2)
+        return
+    _say("Estimate changed:", indent=2)
+    for figure in est.basis:
+        _say(f"{figure.what}: {figure.before} → {figure.after}", indent=4)
+    for cost in est.patterns:
+        flags = ""
+        if cost.recommended_before != cost.recommended_after:
+            flags = " (now recommended)" if cost.recommended_after else " (no longer recommended)"
+        before = "—" if cost.before_usd is None else _money(cost.before_usd)
+        after = "—" if cost.after_usd is None else _money(cost.after_usd)
+        _say(f"{cost.pattern}: {before} → {after} a month{flags}", indent=4)
+
+
+def _print_roadmap_change(road: RoadmapChange) -> None:
+    if not road.changed:
+        _say("Roadmap: unchanged", indent=2)
+        return
+    if road.opening_before != road.opening_after:
+        _say(f"Roadmap changed: month 1 was {road.opening_before}, now {road.opening_after}", indent=2)
+    else:
+        _say(f"Roadmap changed (month 1 still {road.opening_after}):", indent=2)
+    if road.opening_reason_after:
+        _say(road.opening_reason_after, indent=4)
+    for month in road.months:
+        place = f"{month.before} → {month.after}" if month.before != month.after else month.after
+        _say(f"{month.title} [{month.id}]: {place}", indent=4)
+        for task in month.tasks_added:
+            _say(f"+ {task}", indent=6)
+        for task in month.tasks_removed:
+            _say(f"- {task}", indent=6)
 
 
 def roadmap(

@@ -131,6 +131,47 @@ class Assessment:
 
 
 @dataclass(frozen=True)
+class TableLine:
+    """One line of the decision table: an answer, what the table says, what tether checks."""
+
+    answer: str
+    says: str
+    checks: str
+    improvement_plan: str
+
+
+@dataclass(frozen=True)
+class TableCase:
+    """One combination of the table's answers and what the advisor makes of it."""
+
+    answers: list[str]
+    recommendation: str
+    month_one: str
+    departures: list[str] = field(default_factory=list)
+    """Each as the line's words and the risks naming it."""
+
+
+@dataclass(frozen=True)
+class TableGroup:
+    title: str
+    cases: list[TableCase]
+
+
+@dataclass(frozen=True)
+class DecisionTable:
+    """The decision table as the lens applies it (reports/decision-table.md)."""
+
+    source: str
+    lines: list[TableLine]
+    example_answers: list[str]
+    groups: list[TableGroup]
+    openings: list[str]
+    """Each distinct reason the roadmap's month 1 is not the primary pattern's month."""
+    followed: int
+    total: int
+
+
+@dataclass(frozen=True)
 class AINote:
     """Troubleshooting notes Claude drafted for one integration (already redacted)."""
 
@@ -164,6 +205,7 @@ class DocumentSet:
     default_interval: float = 60.0
     default_timeout: float = 10.0
     assessment: Assessment | None = None
+    decision_table: DecisionTable | None = None
     previous_assessment: Assessment | None = None
     sources: dict[str, str] = field(default_factory=dict)
     """Each integration's text as written in integrations.yaml (comments and `${ENV}` references kept)."""

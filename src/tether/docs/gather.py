@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tether.docs.decision_table import decision_table
 from tether.docs.facts import DocumentSet
 from tether.model.troubleshooting import Troubleshooting
 from tether.pricing import PriceBook
@@ -31,6 +32,7 @@ def gather(ws: Workspace, store: Store | None) -> DocumentSet:
         default_interval=ws.file.defaults.interval,
         default_timeout=ws.file.defaults.timeout,
         sources={i.name: integration_text(ws.located, n) for n, i in enumerate(ws.integrations)},
+        decision_table=decision_table(ws.root),
     )
     if store is not None:
         from tether.docs.sources import SOURCES

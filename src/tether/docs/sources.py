@@ -145,16 +145,22 @@ def assessment(store: Store, docs: DocumentSet) -> None:
             for p in row["estimate"].get("patterns", [])
         ]
         plan = row["roadmap"]
+        opening = [plan["opening_reason"]] if plan.get("opening_reason") else []
         months = [
             RoadmapMonth(
                 f"{m['label']}: {m['title']}",
                 [*m["tasks"], *(f"Must do ({a['title']}): {a['improvement_plan']}" for a in m.get("must_do", []))],
                 " ".join(
-                    [m["goal"], *(f"Merged in: {x['title']} ({x['reason']})." for x in m.get("merged", []))]
+                    [
+                        *(opening if i == 0 else []),
+                        m["goal"],
+                        *([f"About ${m['monthly_usd']:,.2f} a month at list prices."] if "monthly_usd" in m else []),
+                        *(f"Merged in: {x['title']} ({x['reason']})." for x in m.get("merged", [])),
+                    ]
                 ).strip()
                 or None,
             )
-            for m in plan.get("months", [])
+            for i, m in enumerate(plan.get("months", []))
         ]
         months += [RoadmapMonth(f"Skipped: {x['title']}", [], x["reason"]) for x in plan.get("skipped", [])]
         if plan.get("checklist"):
