@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tether.checks.states import State
+from tether.model.tokens import TokenCounts
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,40 @@ class ConditionResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"condition": self.condition, "ok": self.ok, "actual": self.actual}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution of an integration's real work, as its source reported it (an n8n execution,
+    a GenAI span): not our probe of it. Stored once per (integration, source, external_id)."""
+
+    integration: str
+    source: str
+    """Where it came from: `n8n`, `otlp`, ..."""
+    check: str
+    """The check (or, for pushed telemetry, the source) it is filed under in the rollups."""
+    started_at: float
+    status: str
+    """success, error or other."""
+    status_word: str = ""
+    """The source's own word for it (n8n's `crashed`, a span's `STATUS_CODE_ERROR`)."""
+    finished_at: float | None = None
+    model: str | None = None
+    tokens: TokenCounts = field(default_factory=TokenCounts)
+    cost_usd: float = 0.0
+    error_type: str | None = None
+    external_id: str | None = None
+    """The source's id, so a run seen twice (a re-read page, a re-sent span) is stored once."""
+
+    @property
+    def duration_ms(self) -> float | None:
+        if self.finished_at is None or self.finished_at < self.started_at:
+            return None
+        return (self.finished_at - self.started_at) * 1000
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "success"
 
 
 @dataclass
@@ -37,6 +72,8 @@ class Outcome:
     """Set by probes that time their own calls; the engine times the whole run otherwise."""
     timed: bool = True
     """False for checks with no round trip to time (heartbeat): latency_ms stays None."""
+    runs: list[Run] = field(default_factory=list)
+    """Runs of the integration's own work the probe read (n8n executions), stored with the result."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +94,8 @@ class CheckResult:
     tokens_out: int | None = None
     cost_usd: float | None = None
     request_id: str | None = None
+    runs: tuple[Run, ...] = ()
+    """Runs the probe read, stored in the same transaction as the result."""
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from tether.checks import CheckSpec
 from tether.model.alerts import AlertChannel
 from tether.model.assertions import Assertion
-from tether.model.common import Lifecycle, Pattern, Slug, StrictModel
+from tether.model.common import Lifecycle, Pattern, SecretRef, Slug, StrictModel
 from tether.model.maintenance import MaintenanceWindow
 
 
@@ -32,6 +32,22 @@ class Volume(StrictModel):
     input_tokens_per_run: int | None = Field(default=None, ge=0)
     """Left out: the tokens rules/prices.yaml `assumptions` gives a run (as the advisor's estimate)."""
     output_tokens_per_run: int | None = Field(default=None, ge=0)
+
+
+class SpanAttribute(StrictModel):
+    key: str
+    value: str
+
+
+class Telemetry(StrictModel):
+    """Which OpenTelemetry GenAI spans sent to `tether serve` (POST /v1/traces) are this integration's runs."""
+
+    service_name: str
+    """The resource's `service.name`, as the application's OTEL_SERVICE_NAME sets it."""
+    span_attribute: SpanAttribute | None = None
+    """Narrows a shared service to the spans carrying this attribute value."""
+    token: SecretRef
+    """The bearer token the exporter sends (OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer ..."), as `${ENV}`."""
 
 
 class Budget(StrictModel):
@@ -145,6 +161,7 @@ class Integration(StrictModel):
     checks: list[CheckSpec] = Field(default_factory=list)
     alerts: list[AlertChannel] = Field(default_factory=list)
     samples: list[SampleSuite] = Field(default_factory=list)
+    telemetry: Telemetry | None = None
     maintenance: list[MaintenanceWindow] = Field(default_factory=list)
     """Planned windows for this integration alone: alerts stay quiet and uptime does not count."""
     exemptions: list[Exemption] = Field(default_factory=list)

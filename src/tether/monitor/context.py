@@ -26,6 +26,8 @@ class ProbeContext:
     env: Mapping[str, str] | None = None
     """Where `${ENV}` references are read; the process environment when None."""
     last_ping: Callable[[str, str], Ping | None] = lambda integration, check: None
+    last_run: Callable[[str, str], str | None] = lambda integration, source: None
+    """The external id of the newest run stored from a source, for this integration."""
     now: Callable[[], float] = clock.now
     shared: dict[str, Any] = field(default_factory=dict)
     """Per-engine cache (SDK clients), closed by the engine at the end."""

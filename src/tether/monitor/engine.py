@@ -36,6 +36,7 @@ from tether.pricing import PriceBook
 from tether.secrets import redact
 from tether.store.db import Store
 from tether.store.results import Ping, last_ping, record_results
+from tether.store.runs import last_external_id
 
 log = logging.getLogger("tether.monitor")
 
@@ -185,6 +186,9 @@ class Engine:
     def _last_ping(self, integration: str, check: str) -> Ping | None:
         return last_ping(self.store, integration, check) if self.store is not None else None
 
+    def _last_run(self, integration: str, source: str) -> str | None:
+        return last_external_id(self.store, integration, source) if self.store is not None else None
+
     async def probe(self, job: Job) -> CheckResult:
         """Run one check once; whatever happens becomes a result."""
         async with self._semaphore:
@@ -202,6 +206,7 @@ class Engine:
             timeout=job.timeout,
             env=self.env,
             last_ping=self._last_ping,
+            last_run=self._last_run,
             shared=self._shared,
             prices=self.prices,
             systems=self.systems,
@@ -238,6 +243,7 @@ class Engine:
             tokens_out=outcome.tokens_out,
             cost_usd=outcome.cost_usd,
             request_id=outcome.request_id,
+            runs=tuple(outcome.runs),
         )
 
     def _collect(self, result: CheckResult) -> None:

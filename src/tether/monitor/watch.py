@@ -66,6 +66,7 @@ class Watcher:
         with self.store.transaction() as db:
             fold_new(db, self.excluded, now)
             keep_last(db, "check_results", {(r.integration, r.check) for r in batch}, self.keep)
+            keep_last(db, "runs", {(r.integration, r.check) for r in batch if r.runs}, self.keep)
             notices = self.alerting.evaluate(db, observations, now)
         notices += self.check_budgets(now)
         if notices:

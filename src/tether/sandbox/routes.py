@@ -229,7 +229,8 @@ def executions(scenario: Scenario, anchor: float, workflow_id: str | None, statu
         if workflow_id and workflow.id != workflow_id:
             continue
         spacing = 86400 / workflow.runs_per_day
-        for k in range(min(workflow.runs_per_day * 7, 20000)):
+        count = min(workflow.runs_per_day * 7, 20000)
+        for k in range(count):
             started = anchor - k * spacing
             failed = workflow.failure_every and (k + 1) % workflow.failure_every == 0
             duration = workflow.duration_ms * (0.5 + ((k * 37) % 100) / 100) / 1000
@@ -238,7 +239,8 @@ def executions(scenario: Scenario, anchor: float, workflow_id: str | None, statu
                 continue
             out.append(
                 {
-                    "id": str(1_000_000 * (w_index + 1) + k),
+                    # n8n numbers executions upwards as they start: the newest has the highest id.
+                    "id": str(1_000_000 * (w_index + 1) + count - k),
                     "finished": not failed,
                     "mode": "webhook",
                     "retryOf": None,

@@ -5,6 +5,9 @@
   The token goes in `Authorization: Bearer ...`, `X-Tether-Token` or `?token=`, and is compared
   in constant time with the check's `token` (an `${ENV}` reference). Optional: `?duration=`
   (seconds or 250ms/2s/...), or a JSON body with `duration`, `model` and token counts.
+- `POST /v1/traces`: OTLP/HTTP (protobuf or JSON, gzip or not); GenAI spans become runs of the
+  integration whose `telemetry.service_name` they carry (see server/otlp.py), with that
+  integration's `telemetry.token` as the bearer token.
 - `GET /metrics`: Prometheus text format. `GET /api/status`: the dashboard rows as JSON.
 
 A bad request gets a 4xx with a JSON error and never touches the store.
@@ -45,6 +48,7 @@ from tether.store.db import Store
 from tether.store.heartbeats import PingRecord
 from tether.store.retention import KEEP_PER_CHECK
 from tether.store.rollups import all_time
+from tether.store.runs import record_runs
 
 MAX_BODY = 64 * 1024
 
@@ -82,11 +86,14 @@ class Server:
         self.writer: PingWriter | None = None
         self.reader: Store | None = None
         self._read_lock = asyncio.Lock()
+        self.runs_store: Store | None = None
+        self._runs_lock = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         write_store = Store(self.config.store_path)
         self.reader = Store(self.config.store_path)
+        self.runs_store = Store(self.config.store_path)
         self.writer = PingWriter(write_store, self.excluded, self.config.keep)
         self.writer.start()
         tasks = [asyncio.create_task(factory()) for factory in self.config.background]
@@ -99,6 +106,7 @@ class Server:
             await self.writer.stop()
             write_store.close()
             self.reader.close()
+            self.runs_store.close()
 
     # -- heartbeats ------------------------------------------------------------------------
 
@@ -231,6 +239,57 @@ class Server:
 
         return JSONResponse(await self._read(read))
 
+    # -- OpenTelemetry ---------------------------------------------------------------------
+
+    def telemetry_for(self, request: Request) -> list[Integration]:
+        """The integrations whose `telemetry.token` the request's bearer token is."""
+        auth = request.headers.get("authorization", "")
+        given = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+        claiming = [i for i in self.config.file.integrations if i.telemetry is not None]
+        if not claiming:
+            raise BadRequest(404, "no integration declares `telemetry:`; add one to accept OTLP spans")
+        if not given:
+            raise BadRequest(401, "a token is required: OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer TOKEN")
+        out = []
+        for integration in claiming:
+            assert integration.telemetry is not None
+            try:
+                expected = expand(integration.telemetry.token, self.config.env)
+            except MissingEnv:
+                continue
+            if hmac.compare_digest(given.encode(), expected.encode()):
+                out.append(integration)
+        if not out:
+            raise BadRequest(403, "wrong token")
+        return out
+
+    async def traces(self, request: Request) -> Response:
+        from tether.server import otlp
+
+        content_type = request.headers.get("content-type", "")
+        try:
+            owners = self.telemetry_for(request)
+            raw = b""
+            async for chunk in request.stream():
+                raw += chunk
+                if len(raw) > otlp.MAX_BODY:
+                    raise otlp.TooLarge(f"the body is larger than {otlp.MAX_BODY} bytes")
+            decoded = otlp.decode(otlp.inflate(raw, request.headers.get("content-encoding")), content_type)
+            ingested = otlp.runs_from(decoded, owners, self.config.book)
+        except BadRequest as exc:
+            return error(exc.status, exc.message)
+        except otlp.TooLarge as exc:
+            return error(413, str(exc))
+        except otlp.BadPayload as exc:
+            return error(400, str(exc))
+        if ingested.runs:
+            assert self.runs_store is not None
+            store = self.runs_store
+            async with self._runs_lock:
+                await asyncio.to_thread(record_runs, store, ingested.runs, self.excluded, clock.now(), self.config.keep)
+        body, media = otlp.response(ingested, content_type)
+        return Response(body, media_type=media)
+
     async def not_found(self, request: Request, exc: Exception) -> Response:
         return error(404, f"no such endpoint: {request.method} {request.url.path}")
 
@@ -245,6 +304,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/ping/{name}/fail", server.ping, methods=["POST"]),
         Route("/metrics", server.metrics, methods=["GET"]),
         Route("/api/status", server.status, methods=["GET"]),
+        Route("/v1/traces", server.traces, methods=["POST"]),
     ]
     app = Starlette(
         routes=routes,

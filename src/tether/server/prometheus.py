@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from tether.checks.states import State
 from tether.figures import IntegrationFigures
 from tether.store.histogram import EDGES, STEPS_PER_DOUBLING
-from tether.store.rollups import Evidence, Key, Totals
+from tether.store.rollups import Evidence, Key, Totals, total
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -170,6 +170,25 @@ def render(rows: Iterable[IntegrationFigures], totals: Mapping[Key, Totals]) -> 
                 found = totals.get((row.name, check.check, evidence))
                 if found is not None:
                     _counters(out, {**labels, "evidence": str(evidence)}, found)
+        runs = total([t for key, t in totals.items() if key[0] == row.name and key[2] is Evidence.RUN])
+        if runs.count:
+            out.add(
+                "tether_integration_runs_total",
+                "counter",
+                "Runs of the integration's own work (heartbeats, n8n executions, GenAI spans).",
+                base,
+                runs.count,
+            )
+            out.add(
+                "tether_integration_run_failures_total",
+                "counter",
+                "Runs of the integration's own work that failed.",
+                base,
+                runs.count - runs.successes,
+            )
+            out.histogram(
+                "tether_integration_run_duration_seconds", "How long the integration's own runs took.", base, runs
+            )
         suites = sorted({key[1] for key in totals if key[0] == row.name and key[2] is Evidence.EVAL})
         for suite in suites:
             t = totals[(row.name, suite, Evidence.EVAL)]

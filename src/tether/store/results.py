@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from tether.store.db import Store
+from tether.store.runs import insert_runs
 
 if TYPE_CHECKING:
     from tether.checks.result import CheckResult
@@ -102,11 +103,12 @@ WHERE excluded.started_at >= check_latest.started_at
 
 
 def record_results(store: Store, results: Sequence[CheckResult]) -> list[int]:
-    """Insert a batch of results and update each check's latest state, in one transaction."""
+    """Insert a batch of results, the runs they read and each check's latest state, in one transaction."""
     ids: list[int] = []
     if not results:
         return ids
-    with store.transaction():
+    with store.transaction() as db:
+        insert_runs(db, [run for r in results for run in r.runs])
         cursor = store.conn.cursor()
         for r in results:
             cursor.execute(

@@ -14,7 +14,7 @@ import sqlite_utils
 KEEP_PER_CHECK = 10_000
 """Raw results (and pings) kept per check: a week at one run a minute."""
 
-_TIME_COLUMN = {"check_results": "started_at", "heartbeat_pings": "at"}
+_TIME_COLUMN = {"check_results": "started_at", "heartbeat_pings": "at", "runs": "started_at"}
 
 
 def keep_last(db: sqlite_utils.Database, table: str, checks: Iterable[tuple[str, str]], keep: int) -> int:

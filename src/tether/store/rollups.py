@@ -447,7 +447,7 @@ def _int(value: Any) -> int:
 
 
 def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
-    """Fold every check result (a probe) and heartbeat ping (a run) not yet in the rollups; returns how many.
+    """Fold every check result (a probe), heartbeat ping and run not yet in the rollups; returns how many.
 
     A watermark per source (the last row id folded) makes this exact after any crash: a batch
     committed but not yet folded is folded by the next call, from any process, exactly once.
@@ -508,5 +508,28 @@ def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
         )
     if last != mark:
         _set_watermark(db, "heartbeat_pings", last)
+    mark = _watermark(db, "runs")
+    last = mark
+    for row in db.query(
+        "SELECT id, integration, check_name, started_at, status, duration_ms, input_tokens, output_tokens, "
+        "cache_read_tokens, cache_write_tokens, cost_usd FROM runs WHERE id > ? ORDER BY id",
+        [mark],
+    ):
+        last = row["id"]
+        samples.append(
+            Sample(
+                integration=row["integration"],
+                check=row["check_name"],
+                ts=row["started_at"],
+                ok=row["status"] == "success",
+                evidence=Evidence.RUN,
+                latency_ms=row["duration_ms"],
+                tokens=TokenCounts.from_mapping(row),
+                cost_usd=row["cost_usd"] or 0.0,
+                excluded=excluded(row["integration"], row["started_at"]),
+            )
+        )
+    if last != mark:
+        _set_watermark(db, "runs", last)
     add_samples(db, samples, now)
     return len(samples)

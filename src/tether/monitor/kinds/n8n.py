@@ -1,4 +1,8 @@
-"""n8n: page through GET /api/v1/executions for a window; success rate and run time (stoppedAt − startedAt)."""
+"""n8n: page through GET /api/v1/executions for a window; success rate and run time (stoppedAt − startedAt).
+
+Every finished execution newer than the last one stored becomes a run of the integration's
+own work (its id as the run's external id, so a page read twice adds nothing).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from tether.checks.n8n import N8nCheck
-from tether.checks.result import Outcome
+from tether.checks.result import Outcome, Run
 from tether.checks.states import State
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault, status_fault
@@ -15,6 +19,7 @@ from tether.monitor.fetch import fetch
 
 FAILED = {"error", "crashed"}
 PAGE = 250
+SOURCE = "n8n"
 
 
 def _when(value: Any) -> float | None:
@@ -43,6 +48,8 @@ async def probe(check: N8nCheck, ctx: ProbeContext) -> Outcome:
     runs = successes = pages = 0
     durations: list[float] = []
     cursor: str | None = None
+    seen = _number(ctx.last_run(ctx.integration.name, SOURCE))
+    new_runs: list[Run] = []
     while True:
         query = {**params, **({"cursor": cursor} if cursor else {})}
         got = await fetch(ctx.client, "GET", url, timeout=ctx.timeout, headers={"X-N8N-API-KEY": key}, params=query)
@@ -69,10 +76,39 @@ async def probe(check: N8nCheck, ctx: ProbeContext) -> Outcome:
             stopped = _when(item.get("stoppedAt"))
             if stopped is not None and stopped >= started:
                 durations.append((stopped - started) * 1000)
+            ident = _number(item.get("id"))
+            if ident is not None and (seen is None or ident > seen):
+                new_runs.append(_run(ctx, check, item, started, stopped, status))
         cursor = data.get("nextCursor")
         if older or not cursor or pages >= check.max_pages:
             break
-    return _judge(check, runs, successes, durations, pages)
+    outcome = _judge(check, runs, successes, durations, pages)
+    outcome.runs = new_runs
+    outcome.metrics["new_runs"] = len(new_runs)
+    return outcome
+
+
+def _number(value: Any) -> int | None:
+    """An execution id as a number (n8n's ids are increasing integers, sent as strings)."""
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _run(
+    ctx: ProbeContext, check: N8nCheck, item: dict[str, Any], started: float, stopped: float | None, status: str
+) -> Run:
+    return Run(
+        integration=ctx.integration.name,
+        source=SOURCE,
+        check=check.name,
+        started_at=started,
+        finished_at=stopped,
+        status="success" if status == "success" else "error",
+        status_word=status,
+        external_id=str(item.get("id")),
+    )
 
 
 def _judge(check: N8nCheck, runs: int, successes: int, durations: list[float], pages: int) -> Outcome:

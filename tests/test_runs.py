@@ -1,0 +1,84 @@
+"""Runs: the integration's own work, stored once each, read back as its success rate and processing time."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from tether import clock
+from tether.figures import Source, read_figures
+from tether.monitor.engine import Engine, make_jobs
+from tether.monitor.maintenance import excluder
+from tether.pricing import PriceBook
+from tether.sandbox.scenario import Scenario, Workflow
+from tether.sandbox.server import Sandbox
+from tether.store import Store
+from tether.store.results import results_for
+from tether.store.rollups import fold_new
+from tether.store.runs import count_runs
+from tether.workspace.loader import load_workspace
+
+ENV = {"N8N_API_KEY": "k"}
+WORKSPACE = """
+version: 1
+workspace: {{name: t}}
+integrations:
+  - name: leads
+    title: Leads
+    pattern: automation-bridge
+    checks:
+      - {{kind: n8n, name: runs, base_url: "{url}/n8n", api_key: "${{N8N_API_KEY}}", workflow_id: lead-intake}}
+"""
+
+
+async def _probe(ws: Any, store: Store) -> None:
+    jobs = make_jobs(ws.integrations, 60.0, 10.0)
+    async with Engine(jobs, store=store, env=ENV) as engine:
+        await engine.run_once()
+    with store.transaction() as db:  # as the watcher does after every batch
+        fold_new(db, excluder(ws.file), clock.now())
+
+
+@pytest.fixture
+def ws(tmp_path: Any, sandbox: Sandbox) -> Any:
+    (tmp_path / "integrations.yaml").write_text(WORKSPACE.format(url=sandbox.url), encoding="utf-8")
+    return load_workspace(tmp_path / "integrations.yaml")
+
+
+async def test_every_n8n_execution_becomes_one_run_however_often_it_is_read(
+    ws: Any, sandbox: Sandbox, store: Store
+) -> None:
+    # One run in ten fails and each takes two seconds: the workflow's own figures, not the probe's.
+    sandbox.set_scenario(Scenario(workflows=[Workflow(id="lead-intake", failure_every=10, duration_ms=2000)]))
+    await _probe(ws, store)
+    assert count_runs(store, "leads") == 48
+    await _probe(ws, store)  # the same history read again: nothing new
+    assert count_runs(store, "leads") == 48
+    [leads] = read_figures(ws.file, store, clock.now(), PriceBook())
+    assert leads.success.source is Source.RUNS
+    assert leads.success.count == 48
+    assert leads.success.rate == pytest.approx(1 - 4 / 48)  # runs 10, 20, 30, 40 failed
+    assert leads.uptime.day == 1.0  # both probes reached n8n and judged it: the dependency is up
+    assert leads.processing.source is Source.RUNS
+    assert leads.processing.p95_ms is not None
+    # The sandbox's runs last 0.5 to 1.5 times 2 s (sandbox.routes.executions); p95 within the histogram's bound.
+    durations = sorted(2000 * (0.5 + ((k * 37) % 100) / 100) for k in range(48))
+    assert leads.processing.p95_ms == pytest.approx(durations[math.ceil(0.95 * 48) - 1], rel=0.0905)
+    assert leads.checks[0].success.source is Source.RUNS
+
+
+async def test_a_later_read_adds_only_the_runs_that_are_new(ws: Any, sandbox: Sandbox, store: Store) -> None:
+    sandbox.set_scenario(Scenario(workflows=[Workflow(id="lead-intake", runs_per_day=24)]))
+    await _probe(ws, store)
+    await _probe(ws, store)
+    first, second = reversed(results_for(store, "leads"))
+    assert (first["metrics"]["new_runs"], second["metrics"]["new_runs"]) == (24, 0)  # read from the newest stored
+    # A new history whose ids all lie above the newest stored: each of its 48 runs in the window is new.
+    sandbox.set_scenario(Scenario(workflows=[Workflow(id="lead-intake", runs_per_day=48)]))
+    await _probe(ws, store)
+    assert results_for(store, "leads")[0]["metrics"]["new_runs"] == 48
+    assert count_runs(store, "leads") == 24 + 48
+    [leads] = read_figures(ws.file, store, clock.now(), PriceBook())
+    assert leads.success.count == 24 + 48  # each stored run counted once in the figures
