@@ -446,6 +446,79 @@ def _int(value: Any) -> int:
     return int(value) if isinstance(value, int | float) else 0
 
 
+def _probe_sample(row: dict[str, Any], excluded: Excluded) -> Sample:
+    metrics = json.loads(row["metrics"] or "{}")
+    return Sample(
+        integration=row["integration"],
+        check=row["check_name"],
+        ts=row["started_at"],
+        ok=not is_failing(row["state"]),
+        evidence=Evidence.PROBE,
+        latency_ms=row["latency_ms"],
+        tokens=TokenCounts(
+            row["tokens_in"] or 0,
+            row["tokens_out"] or 0,
+            _int(metrics.get("cache_read_tokens")),
+            _int(metrics.get("cache_write_tokens")),
+        ),
+        # Our probes' spend (canaries) is monitoring spend, never the integration's own.
+        monitoring_cost_usd=row["cost_usd"] or 0.0,
+        excluded=excluded(row["integration"], row["started_at"]),
+    )
+
+
+def _ping_sample(row: dict[str, Any], excluded: Excluded) -> Sample:
+    return Sample(
+        integration=row["integration"],
+        check=row["check_name"],
+        ts=row["at"],
+        ok=bool(row["ok"]),
+        evidence=Evidence.RUN,
+        latency_ms=None if row["duration_s"] is None else row["duration_s"] * 1000.0,
+        tokens=TokenCounts.from_mapping(row),
+        cost_usd=row["cost_usd"] or 0.0,
+        excluded=excluded(row["integration"], row["at"]),
+    )
+
+
+def _run_sample(row: dict[str, Any], excluded: Excluded) -> Sample:
+    return Sample(
+        integration=row["integration"],
+        check=row["check_name"],
+        ts=row["started_at"],
+        ok=row["status"] == "success",
+        evidence=Evidence.RUN,
+        latency_ms=row["duration_ms"],
+        tokens=TokenCounts.from_mapping(row),
+        cost_usd=row["cost_usd"] or 0.0,
+        excluded=excluded(row["integration"], row["started_at"]),
+    )
+
+
+_SOURCES: tuple[tuple[str, str, Callable[[dict[str, Any], Excluded], Sample]], ...] = (
+    (
+        "check_results",
+        "SELECT id, integration, check_name, state, latency_ms, tokens_in, tokens_out, cost_usd, metrics, started_at "
+        "FROM check_results WHERE id > ? ORDER BY id",
+        _probe_sample,
+    ),
+    (
+        "heartbeat_pings",
+        "SELECT p.id, p.integration, p.check_name, p.at, p.ok, p.duration_s, u.input_tokens, u.output_tokens, "
+        "u.cache_read_tokens, u.cache_write_tokens, u.cost_usd FROM heartbeat_pings p "
+        "LEFT JOIN heartbeat_usage u ON u.ping_id = p.id WHERE p.id > ? ORDER BY p.id",
+        _ping_sample,
+    ),
+    (
+        "runs",
+        "SELECT id, integration, check_name, started_at, status, duration_ms, input_tokens, output_tokens, "
+        "cache_read_tokens, cache_write_tokens, cost_usd FROM runs WHERE id > ? ORDER BY id",
+        _run_sample,
+    ),
+)
+"""Each raw table folded into the rollups: its watermark name, the query for rows past it, its sample."""
+
+
 def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
     """Fold every check result (a probe), heartbeat ping and run not yet in the rollups; returns how many.
 
@@ -454,82 +527,12 @@ def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
     Call inside a write transaction (BEGIN IMMEDIATE), so two processes never fold the same rows.
     """
     samples: list[Sample] = []
-    mark = _watermark(db, "check_results")
-    last = mark
-    for row in db.query(
-        "SELECT id, integration, check_name, state, latency_ms, tokens_in, tokens_out, cost_usd, metrics, started_at "
-        "FROM check_results WHERE id > ? ORDER BY id",
-        [mark],
-    ):
-        last = row["id"]
-        metrics = json.loads(row["metrics"] or "{}")
-        samples.append(
-            Sample(
-                integration=row["integration"],
-                check=row["check_name"],
-                ts=row["started_at"],
-                ok=not is_failing(row["state"]),
-                evidence=Evidence.PROBE,
-                latency_ms=row["latency_ms"],
-                tokens=TokenCounts(
-                    row["tokens_in"] or 0,
-                    row["tokens_out"] or 0,
-                    _int(metrics.get("cache_read_tokens")),
-                    _int(metrics.get("cache_write_tokens")),
-                ),
-                # Our probes' spend (canaries) is monitoring spend, never the integration's own.
-                monitoring_cost_usd=row["cost_usd"] or 0.0,
-                excluded=excluded(row["integration"], row["started_at"]),
-            )
-        )
-    if last != mark:
-        _set_watermark(db, "check_results", last)
-    mark = _watermark(db, "heartbeat_pings")
-    last = mark
-    for row in db.query(
-        "SELECT p.id, p.integration, p.check_name, p.at, p.ok, p.duration_s, u.input_tokens, u.output_tokens, "
-        "u.cache_read_tokens, u.cache_write_tokens, u.cost_usd FROM heartbeat_pings p "
-        "LEFT JOIN heartbeat_usage u ON u.ping_id = p.id WHERE p.id > ? ORDER BY p.id",
-        [mark],
-    ):
-        last = row["id"]
-        samples.append(
-            Sample(
-                integration=row["integration"],
-                check=row["check_name"],
-                ts=row["at"],
-                ok=bool(row["ok"]),
-                evidence=Evidence.RUN,
-                latency_ms=None if row["duration_s"] is None else row["duration_s"] * 1000.0,
-                tokens=TokenCounts.from_mapping(row),
-                cost_usd=row["cost_usd"] or 0.0,
-                excluded=excluded(row["integration"], row["at"]),
-            )
-        )
-    if last != mark:
-        _set_watermark(db, "heartbeat_pings", last)
-    mark = _watermark(db, "runs")
-    last = mark
-    for row in db.query(
-        "SELECT id, integration, check_name, started_at, status, duration_ms, input_tokens, output_tokens, "
-        "cache_read_tokens, cache_write_tokens, cost_usd FROM runs WHERE id > ? ORDER BY id",
-        [mark],
-    ):
-        last = row["id"]
-        samples.append(
-            Sample(
-                integration=row["integration"],
-                check=row["check_name"],
-                ts=row["started_at"],
-                ok=row["status"] == "success",
-                evidence=Evidence.RUN,
-                latency_ms=row["duration_ms"],
-                tokens=TokenCounts.from_mapping(row),
-                cost_usd=row["cost_usd"] or 0.0,
-                excluded=excluded(row["integration"], row["started_at"]),
-            )
-        )
-    if last != mark:
-        _set_watermark(db, "runs", last)
+    for source, sql, sample in _SOURCES:
+        mark = last = _watermark(db, source)
+        for row in db.query(sql, [mark]):
+            last = row["id"]
+            samples.append(sample(row, excluded))
+        if last != mark:
+            _set_watermark(db, source, last)
     add_samples(db, samples, now)
     return len(samples)
