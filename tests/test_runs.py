@@ -82,3 +82,78 @@ async def test_a_later_read_adds_only_the_runs_that_are_new(ws: Any, sandbox: Sa
     assert count_runs(store, "leads") == 24 + 48
     [leads] = read_figures(ws.file, store, clock.now(), PriceBook())
     assert leads.success.count == 24 + 48  # each stored run counted once in the figures
+
+
+HISTORY_WORKSPACE = """
+version: 1
+workspace: {{name: t}}
+integrations:
+  - name: scenario
+    title: A Make scenario
+    pattern: automation-bridge
+    checks:
+      - kind: make
+        name: logs
+        base_url: "{url}/eu1.make.com/api/v2"
+        api_token: "${{MAKE_API_TOKEN}}"
+        scenario_id: 112
+  - name: zap
+    title: A Zap
+    pattern: automation-bridge
+    checks:
+      - {{kind: zapier, name: zap-runs, base_url: "{url}/api.zapier.com", token: "${{ZAPIER_TOKEN}}", zap_id: 1044}}
+"""
+HISTORY_ENV = {"MAKE_API_TOKEN": "t", "ZAPIER_TOKEN": "t"}
+
+
+@pytest.mark.parametrize(("name", "pages"), [("scenario", 3), ("zap", 3)])
+async def test_make_and_zapier_runs_are_the_integrations_figures(
+    tmp_path: Any, sandbox: Sandbox, store: Store, name: str, pages: int
+) -> None:
+    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
+    ws = load_workspace(tmp_path / "integrations.yaml")
+    # 240 runs a day over two pages and a bit; one in eight fails; each takes 0.5 to 1.5 s.
+    workflows = [Workflow(id=i, runs_per_day=240, failure_every=8, duration_ms=1000) for i in ("112", "1044")]
+    sandbox.set_scenario(Scenario(workflows=workflows))
+    for _ in range(2):  # read twice: each run stored once
+        jobs = make_jobs(ws.integrations, 60.0, 10.0, [name])
+        async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
+            [result] = await engine.run_once()
+        with store.transaction() as db:
+            fold_new(db, excluder(ws.file), clock.now())
+    assert result.metrics["pages"] == pages
+    assert result.metrics["new_runs"] == 0  # the second read found nothing new
+    assert count_runs(store, name) == 240
+    figures = {f.name: f for f in read_figures(ws.file, store, clock.now(), PriceBook())}
+    mine = figures[name]
+    assert (mine.success.source, mine.success.count) == (Source.RUNS, 240)
+    assert mine.success.rate == pytest.approx(1 - 30 / 240)
+    assert result.state == "degraded"  # 87.5 % is under the default 95 %
+    durations = sorted(1000 * (0.5 + ((k * 37) % 100) / 100) for k in range(240))
+    assert mine.processing.p95_ms == pytest.approx(durations[math.ceil(0.95 * 240) - 1], rel=0.0905)
+
+
+@pytest.mark.parametrize(
+    ("name", "fault", "category"),
+    [
+        ("scenario", {"route": "/make/*", "status": 401}, "auth"),
+        ("zap", {"route": "/zapier/*", "status": 429}, "rate_limited"),
+        ("zap", {"route": "/zapier/*", "body": "malformed-json"}, "bad_json"),
+    ],
+)
+async def test_a_failing_run_source_is_a_probe_result_and_loses_no_run(
+    tmp_path: Any, sandbox: Sandbox, store: Store, name: str, fault: dict[str, Any], category: str
+) -> None:
+    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
+    ws = load_workspace(tmp_path / "integrations.yaml")
+    sandbox.set_scenario(Scenario(workflows=[Workflow(id="112"), Workflow(id="1044")]))
+    jobs = make_jobs(ws.integrations, 60.0, 10.0, [name])
+    async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
+        await engine.run_once()
+    stored = count_runs(store, name)
+    assert stored == 48
+    sandbox.add_fault(**fault)
+    async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
+        [result] = await engine.run_once()
+    assert (result.state, result.category) == ("down", category)
+    assert count_runs(store, name) == stored

@@ -25,3 +25,17 @@ class CheckBase(StrictModel):
     def describe(self) -> str:
         """One line saying what it probes, for tables and documents."""
         return self.kind
+
+
+class RunHistoryCheck(CheckBase):
+    """What every check over a platform's run history shares (n8n, Make, Zapier): a window and
+    the success rates that make it degraded or down."""
+
+    window: Seconds = 86400.0
+    """How far back to look, e.g. 24h."""
+    degraded_below: float = Field(default=0.95, ge=0, le=1)
+    """A success rate below this is degraded."""
+    down_below: float = Field(default=0.5, ge=0, le=1)
+    """A success rate below this is down."""
+    max_pages: int = Field(default=20, ge=1, le=1000)
+    """Stop paging after this many pages (a bound on one run's cost)."""

@@ -7,6 +7,8 @@ Paths:
     /login/<tenant>/oauth2/v2.0/token    Microsoft's client-credentials token endpoint
     /gemini/v1beta/models, /gemini/v1beta/models/<model>:countTokens      Gemini API
     /n8n/api/v1/executions                                                  n8n public API
+    /make/api/v2/scenarios/<id>/logs                                        Make scenario logs
+    /zapier/v2/zap-runs                                                     Zapier Partner API zap runs
     /crm/webhook (POST), /crm/health                                        a CRM webhook
     /app/health                                                             a custom app
     /bench                                                                  a tiny JSON answer
@@ -31,7 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tether import clock
-from tether.sandbox import billing, gemini, routes, status
+from tether.sandbox import billing, gemini, routes, run_history, status
 from tether.sandbox.http11 import Request, Response, serve_connection
 from tether.sandbox.scenario import Fault, Scenario
 
@@ -43,6 +45,8 @@ HOSTS = {
     "api.anthropic.com": "",
     "api.openai.com": "/openai",
     "n8n.acme.example": "/n8n",
+    "eu1.make.com": "/make",
+    "api.zapier.com": "/zapier",
     "crm.acme.example": "/crm",
     "portal.acme.example": "/app",
     "generativelanguage.googleapis.com": "/gemini",
@@ -291,6 +295,10 @@ class Sandbox:
             return status.html.page(path.removeprefix("/page/").split("/", 1)[0])
         if path.startswith("/n8n/"):
             return await routes.n8n_api(self, request, path.removeprefix("/n8n"))
+        if path.startswith("/make/"):
+            return run_history.make(self.scenario, self.anchor, request, path.removeprefix("/make"))
+        if path.startswith("/zapier/"):
+            return run_history.zapier(self.scenario, self.anchor, request, path.removeprefix("/zapier"))
         if path.startswith("/crm/"):
             return await routes.crm(self, request, path.removeprefix("/crm"))
         if path.startswith("/app/"):
