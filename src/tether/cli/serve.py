@@ -20,6 +20,12 @@ def serve(
     ),
     port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).")] = 8787,
     probe: Annotated[bool, typer.Option("--probe", help="Also run the probe schedule in this process.")] = False,
+    location: Annotated[
+        str | None,
+        typer.Option(
+            help="Where this prober runs, on exported OTLP metrics (default: the host name).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Serve heartbeats (POST /ping/NAME, POST /ping/NAME/fail), GET /metrics (Prometheus) and GET /api/status."""
     import asyncio
@@ -37,7 +43,7 @@ def serve(
         watching = Watching.of(ws)
     config = ServerConfig(ws.file, ws.systems, path, book=watching.book)
     if probe:
-        config.background.append(probe_loop(watching, path))
+        config.background.append(probe_loop(watching, path, location))
     try:
         sock = bind(host, port)
     except OSError as exc:

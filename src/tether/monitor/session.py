@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
+from tether.monitor import otel
 from tether.monitor.engine import BatchSink, Engine, Job, make_jobs
 from tether.monitor.watch import Watcher
 from tether.pricing import PriceBook
@@ -61,18 +62,23 @@ async def monitoring(
     concurrency: int = 50,
     max_jitter: float | None = None,
     budget_every: float = 300.0,
+    location: str | None = None,
 ) -> AsyncIterator[Engine]:
-    """The engine, with the watcher as its first sink and `sinks` after it."""
+    """The engine, with the watcher as its first sink and `sinks` after it; with the standard
+    OTEL_EXPORTER_OTLP_ENDPOINT set, OTLP metrics out too, from `location` (default: this host)."""
     watcher = Watcher(
         watching.file, watching.catalogue, store, env=watching.env, book=watching.book, budget_every=budget_every
     )
+    export = None
+    if otel.wanted() and store.path != ":memory:":
+        export = otel.MetricsExport(watching.file, store.path, watching.book, location or otel.default_location())
     try:
         async with Engine(
             jobs,
             store=store,
             env=watching.env,
             concurrency=concurrency,
-            on_batch=[watcher, *sinks],
+            on_batch=[watcher, *sinks, *([export] if export else [])],
             prices=watching.book,
             systems=watching.catalogue,
             max_jitter=max_jitter,
@@ -80,3 +86,5 @@ async def monitoring(
             yield engine
     finally:
         await watcher.drain()
+        if export is not None:
+            export.close()

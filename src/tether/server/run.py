@@ -15,13 +15,13 @@ from tether.server.app import ServerConfig, create_app
 from tether.store.db import Store
 
 
-def probe_loop(watching: Watching, store_path: str) -> Callable[[], Awaitable[None]]:
+def probe_loop(watching: Watching, store_path: str, location: str | None = None) -> Callable[[], Awaitable[None]]:
     """The probe schedule as a background task: a monitoring session on its own store connection."""
 
     async def run() -> None:
         store = Store(store_path)
         try:
-            async with monitoring(watching, store, plan_jobs(watching.file)) as engine:
+            async with monitoring(watching, store, plan_jobs(watching.file), location=location) as engine:
                 await engine.watch()
         finally:
             store.close()
