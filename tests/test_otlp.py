@@ -167,3 +167,31 @@ def test_json_gzip_duplicates_unknown_services_and_absurd_spans(served: tuple[st
         assert wrong.status_code == 403
     with open_store(db) as store:
         assert count_runs(store, "crm-email") == 1
+
+
+def test_otlp_metrics_are_answered_never_silently_dropped(served: tuple[str, Workspace, Path]) -> None:
+    url, _, _ = served
+    body = {
+        "resourceMetrics": [
+            {
+                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "crm-backend"}}]},
+                "scopeMetrics": [
+                    {
+                        "metrics": [
+                            {
+                                "name": "gen_ai.client.token.usage",
+                                "unit": "{token}",
+                                "sum": {"dataPoints": [{"asInt": "1200"}, {"asInt": "300"}]},
+                            }
+                        ]
+                    }
+                ],
+            }
+        ]
+    }
+    auth = {"authorization": f"Bearer {TOKEN}"}
+    answer = httpx.post(f"{url}/v1/metrics", json=body, headers=auth, timeout=30)
+    assert answer.status_code == 200
+    partial = answer.json()["partialSuccess"]
+    assert partial["rejectedDataPoints"] == "2" and "/v1/traces" in partial["errorMessage"]
+    assert httpx.post(f"{url}/v1/metrics", json=body, timeout=30).status_code == 401

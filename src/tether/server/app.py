@@ -269,11 +269,7 @@ class Server:
         content_type = request.headers.get("content-type", "")
         try:
             owners = self.telemetry_for(request)
-            raw = b""
-            async for chunk in request.stream():
-                raw += chunk
-                if len(raw) > otlp.MAX_BODY:
-                    raise otlp.TooLarge(f"the body is larger than {otlp.MAX_BODY} bytes")
+            raw = await self._otlp_body(request)
             decoded = otlp.decode(otlp.inflate(raw, request.headers.get("content-encoding")), content_type)
             ingested = otlp.runs_from(decoded, owners, self.config.book)
         except BadRequest as exc:
@@ -290,6 +286,33 @@ class Server:
         body, media = otlp.response(ingested, content_type)
         return Response(body, media_type=media)
 
+    async def otlp_metrics(self, request: Request) -> Response:
+        from tether.server import otlp
+
+        content_type = request.headers.get("content-type", "")
+        try:
+            self.telemetry_for(request)
+            raw = await self._otlp_body(request)
+            points = otlp.decode_metrics(otlp.inflate(raw, request.headers.get("content-encoding")), content_type)
+        except BadRequest as exc:
+            return error(exc.status, exc.message)
+        except otlp.TooLarge as exc:
+            return error(413, str(exc))
+        except otlp.BadPayload as exc:
+            return error(400, str(exc))
+        body, media = otlp.metrics_response(points, content_type)
+        return Response(body, media_type=media)
+
+    async def _otlp_body(self, request: Request) -> bytes:
+        from tether.server import otlp
+
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > otlp.MAX_BODY:
+                raise otlp.TooLarge(f"the body is larger than {otlp.MAX_BODY} bytes")
+        return raw
+
     async def not_found(self, request: Request, exc: Exception) -> Response:
         return error(404, f"no such endpoint: {request.method} {request.url.path}")
 
@@ -305,6 +328,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/metrics", server.metrics, methods=["GET"]),
         Route("/api/status", server.status, methods=["GET"]),
         Route("/v1/traces", server.traces, methods=["POST"]),
+        Route("/v1/metrics", server.otlp_metrics, methods=["POST"]),
     ]
     app = Starlette(
         routes=routes,

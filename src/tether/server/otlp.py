@@ -107,6 +107,54 @@ def decode(body: bytes, content_type: str) -> ExportTraceServiceRequest:
     raise BadPayload(f"Content-Type {kind or 'none'!r} is not OTLP; send application/x-protobuf or application/json")
 
 
+def decode_metrics(body: bytes, content_type: str) -> int:
+    """How many data points an ExportMetricsServiceRequest carries (tether takes runs from spans only)."""
+    from google.protobuf import json_format
+    from google.protobuf.message import DecodeError
+    from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
+
+    request = ExportMetricsServiceRequest()
+    kind = content_type.split(";", 1)[0].strip().lower()
+    try:
+        if kind == "application/x-protobuf":
+            request.ParseFromString(body)
+        elif kind == "application/json":
+            json_format.ParseDict(json.loads(body), request, ignore_unknown_fields=True)
+        else:
+            raise BadPayload(
+                f"Content-Type {kind or 'none'!r} is not OTLP; send application/x-protobuf or application/json"
+            )
+    except (DecodeError, ValueError, json_format.ParseError) as exc:
+        if isinstance(exc, BadPayload):
+            raise
+        raise BadPayload(f"the body is not an ExportMetricsServiceRequest: {exc}") from None
+    points = 0
+    for rm in request.resource_metrics:
+        for sm in rm.scope_metrics:
+            for metric in sm.metrics:
+                kind_of = metric.WhichOneof("data")
+                if kind_of is not None:
+                    points += len(getattr(metric, kind_of).data_points)
+    return points
+
+
+def metrics_response(points: int, content_type: str) -> tuple[bytes, str]:
+    """Every data point refused, and why, in the response's standard `partial_success`: never a silent drop."""
+    from google.protobuf import json_format
+    from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceResponse
+
+    answer = ExportMetricsServiceResponse()
+    if points:
+        answer.partial_success.rejected_data_points = points
+        answer.partial_success.error_message = (
+            "tether records runs from GenAI spans (POST /v1/traces); metrics are not stored here. "
+            "Export traces to tether and metrics to your collector."
+        )
+    if content_type.split(";", 1)[0].strip().lower() == "application/json":
+        return json.dumps(json_format.MessageToDict(answer)).encode(), "application/json"
+    return answer.SerializeToString(), "application/x-protobuf"
+
+
 def _attributes(pairs: Iterable[KeyValue]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pair in pairs:
