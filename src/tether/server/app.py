@@ -263,61 +263,60 @@ class Server:
             raise BadRequest(403, "wrong token")
         return out
 
+    async def _otlp_request(self, request: Request) -> tuple[list[Integration], bytes]:
+        """The integrations the bearer token speaks for, and the body: capped, and gunzipped when sent so."""
+        from tether.server import otlp
+
+        owners = self.telemetry_for(request)
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > otlp.MAX_BODY:
+                raise otlp.TooLarge(f"the body is larger than {otlp.MAX_BODY} bytes")
+        return owners, otlp.inflate(raw, request.headers.get("content-encoding"))
+
     async def traces(self, request: Request) -> Response:
         from tether.server import otlp
 
         content_type = request.headers.get("content-type", "")
         try:
-            owners = self.telemetry_for(request)
-            raw = await self._otlp_body(request)
-            decoded = otlp.decode(otlp.inflate(raw, request.headers.get("content-encoding")), content_type)
-            ingested = otlp.runs_from(decoded, owners, self.config.book)
-        except BadRequest as exc:
-            return error(exc.status, exc.message)
-        except otlp.TooLarge as exc:
-            return error(413, str(exc))
-        except otlp.BadPayload as exc:
-            return error(400, str(exc))
+            owners, body = await self._otlp_request(request)
+            ingested = otlp.runs_from(otlp.decode(body, content_type), owners, self.config.book)
+        except (BadRequest, otlp.BadPayload, otlp.TooLarge) as exc:
+            return _otlp_error(exc)
         if ingested.runs:
             assert self.runs_store is not None
             store = self.runs_store
             async with self._runs_lock:
                 await asyncio.to_thread(record_runs, store, ingested.runs, self.excluded, clock.now(), self.config.keep)
-        body, media = otlp.response(ingested, content_type)
-        return Response(body, media_type=media)
+        answer, media = otlp.response(ingested, content_type)
+        return Response(answer, media_type=media)
 
     async def otlp_metrics(self, request: Request) -> Response:
         from tether.server import otlp
 
         content_type = request.headers.get("content-type", "")
         try:
-            self.telemetry_for(request)
-            raw = await self._otlp_body(request)
-            points = otlp.decode_metrics(otlp.inflate(raw, request.headers.get("content-encoding")), content_type)
-        except BadRequest as exc:
-            return error(exc.status, exc.message)
-        except otlp.TooLarge as exc:
-            return error(413, str(exc))
-        except otlp.BadPayload as exc:
-            return error(400, str(exc))
-        body, media = otlp.metrics_response(points, content_type)
-        return Response(body, media_type=media)
-
-    async def _otlp_body(self, request: Request) -> bytes:
-        from tether.server import otlp
-
-        raw = b""
-        async for chunk in request.stream():
-            raw += chunk
-            if len(raw) > otlp.MAX_BODY:
-                raise otlp.TooLarge(f"the body is larger than {otlp.MAX_BODY} bytes")
-        return raw
+            _, body = await self._otlp_request(request)
+            points = otlp.decode_metrics(body, content_type)
+        except (BadRequest, otlp.BadPayload, otlp.TooLarge) as exc:
+            return _otlp_error(exc)
+        answer, media = otlp.metrics_response(points, content_type)
+        return Response(answer, media_type=media)
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
         return error(404, f"no such endpoint: {request.method} {request.url.path}")
 
     async def not_allowed(self, request: Request, exc: Exception) -> Response:
         return error(405, f"{request.method} is not allowed on {request.url.path}")
+
+
+def _otlp_error(exc: Exception) -> JSONResponse:
+    from tether.server import otlp
+
+    if isinstance(exc, BadRequest):
+        return error(exc.status, exc.message)
+    return error(413 if isinstance(exc, otlp.TooLarge) else 400, str(exc))
 
 
 def create_app(config: ServerConfig) -> Starlette:
