@@ -113,6 +113,43 @@ async def test_enter_opens_detail_and_escape_returns(seeded: tuple[object, Path]
         assert isinstance(app.screen, DashboardScreen)
 
 
+async def test_the_cursor_follows_the_integration_through_a_re_sort(seeded: tuple[object, Path]) -> None:
+    ws, path = seeded
+    app = make_app(ws, path)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=shown_names(app).index("hubspot-ai-scoring"))
+        with open_store(path) as writer:  # crm-followup-email goes down: it sorts to the top, above the cursor
+            record_results(
+                writer, [_result("crm-followup-email", "crm-webhook", "http", State.DOWN, "HTTP 500", 5, None, NOW - 5)]
+            )
+        await pilot.press("f5")
+        await settle(pilot)
+        assert shown_names(app)[0] == "crm-followup-email"
+        assert screen.selected() == "hubspot-ai-scoring"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.integration_name == "hubspot-ai-scoring"  # type: ignore[attr-defined]
+
+
+async def test_the_cursor_follows_the_integration_through_a_filter(seeded: tuple[object, Path]) -> None:
+    app = make_app(*seeded)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        screen.query_one(DataTable).move_cursor(row=shown_names(app).index("lead-intake-zapier"))
+        await pilot.press("slash", *"intake")
+        assert screen.selected() == "lead-intake-zapier"
+        await pilot.press("escape")
+        assert screen.selected() == "lead-intake-zapier"
+        await pilot.press("s")  # sorted by name now
+        assert screen.selected() == "lead-intake-zapier"
+
+
 @pytest.mark.parametrize(
     ("key", "screen"), [("a", "WizardScreen"), ("g", "RegistryScreen"), ("question_mark", "HelpScreen")]
 )

@@ -13,6 +13,7 @@ from tether.store import open_store
 from tether.store.incidents import incidents
 from tether.store.results import results_for
 from tether.tui.app import TetherApp
+from tether.tui.screens.confirm import ConfirmScreen
 from tether.tui.screens.detail import DetailScreen
 from tether.tui.widgets.chart import MetricChart
 
@@ -77,6 +78,11 @@ async def test_acknowledge_the_open_incident(tmp_path: Path) -> None:
         assert [r[1] for r in rows(table)] == ["OPEN", "resolved"]
         await pilot.press("a")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # it asks first, naming the incident and integration
+        assert "#1 on support-portal-rag" in app.screen.question
+        assert [r[1] for r in rows(table)] == ["OPEN", "resolved"]
+        await pilot.press("y")
+        await settle(pilot)
         assert [r[1] for r in rows(table)] == ["acknowledged", "resolved"]
         assert rows(table)[0][5].endswith("tester")
         await pilot.press("a")  # nothing left to acknowledge: a warning, no change
@@ -110,6 +116,10 @@ async def test_generate_docs_writes_reports_and_refreshes_the_runbook(tmp_path: 
         await settle(pilot)
         await pilot.press("g")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert str(tmp_path / "out") in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
         written = tmp_path / "out" / "runbooks" / "support-portal-rag.md"
         assert written.is_file()
         assert detail(app).query_one("#runbook-text", Markdown).source == written.read_text(encoding="utf-8")
@@ -133,3 +143,51 @@ async def test_probe_now_records_a_result_from_the_sandbox(tmp_path: Path, sandb
     with open_store(path) as store:
         after = results_for(store, "support-portal-rag")
     assert len(after) == before + 3  # its three checks, once each
+
+
+def acknowledged(path: Path) -> list[int]:
+    with open_store(path) as store:
+        return [i.id for i in incidents(store) if i.acknowledged_at is not None]
+
+
+async def test_a_stray_enter_in_the_palette_acknowledges_nothing(tmp_path: Path) -> None:
+    ws, path = seeded_store(tmp_path)
+    app = make_app(ws, path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("support-portal-rag")
+        await settle(pilot)
+        # Ctrl-P then Enter before a search registers, then Enter again on whatever opened.
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert acknowledged(path) == []
+        while not isinstance(app.screen, DetailScreen):
+            await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"acknowledge", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the focused answer is No
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    assert acknowledged(path) == []
+
+
+async def test_declining_to_generate_docs_writes_nothing(tmp_path: Path) -> None:
+    ws, path = seeded_store(tmp_path)
+    app = make_app(ws, path, docs_out=tmp_path / "out")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("support-portal-rag")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    assert not (tmp_path / "out").exists()

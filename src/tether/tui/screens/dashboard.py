@@ -12,7 +12,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
 from tether.tui.data import COLUMNS, Overview, Row, visible
 from tether.tui.widgets.summary import Summary, summary_text
@@ -82,6 +82,7 @@ class DashboardScreen(Screen[None]):
         table: DataTable[object] = self.query_one(DataTable)
         rows = visible(self.overview.rows, self.query_one(Input).value, self.sort_column, self.reverse)
         names = [r.name for r in rows]
+        current = self.selected()
         if rebuild or self._filling or len(names) != len(self._shown) or set(names) != set(self._shown):
             self._rebuild(table, rows)
         else:
@@ -91,6 +92,8 @@ class DashboardScreen(Screen[None]):
             if names != self._shown:
                 position = {name: i for i, name in enumerate(names)}
                 table.sort("name", key=lambda cell: position[_plain(cell).split(" ", 1)[0]])
+                # DataTable.sort keeps the cursor on its row number; the user chose an integration.
+                self._follow(table, current)
         self._shown = names
         self._summary()
         self.tether.note_apply(time.perf_counter() - started)
@@ -121,6 +124,18 @@ class DashboardScreen(Screen[None]):
         self._filling = start + CHUNK < len(rows)
         if self._filling:
             self.call_after_refresh(self._fill, generation, rows, start + CHUNK, current)
+
+    @staticmethod
+    def _follow(table: DataTable[object], name: str | None) -> None:
+        """Put the cursor back on `name`'s row, wherever it now is (it stays put when the row is gone)."""
+        if name is None:
+            return
+        try:
+            index = table.get_row_index(name)
+        except RowDoesNotExist:
+            return
+        if index != table.cursor_row:
+            table.move_cursor(row=index, animate=False, scroll=True)
 
     def _update(self, table: DataTable[object], rows: list[Row]) -> None:
         for row in rows:

@@ -24,6 +24,7 @@ from tether.store.rollups import SPANS
 from tether.tui import format as fmt
 from tether.tui.data import Detail, Runbook, detail, failed_conditions, generate_docs, runbook
 from tether.tui.probing import probe_once
+from tether.tui.screens.confirm import ConfirmScreen
 from tether.tui.widgets.chart import MetricChart
 
 if TYPE_CHECKING:
@@ -270,11 +271,34 @@ class DetailScreen(Screen[None]):
         if target is None:
             self.notify("no unacknowledged open incident for this integration", severity="warning")
             return
-        self.ack(target)
+        incident = open_ones[target]
+        # Acknowledging stops the reminders to whoever is on call: never on a stray key.
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Acknowledge incident #{target} on {self.integration_name}?",
+                "Acknowledge",
+                f"{incident.reason}\nReminders stop; it is recorded as acknowledged by "
+                f"{self.tether.settings.user or 'you'}.",
+            ),
+            lambda yes: self.ack(target) if yes else None,
+        )
 
     def action_generate_docs(self) -> None:
-        self.notify(f"writing documents to {self.tether.settings.docs_out}…")
-        self.write_docs()
+        out = self.tether.settings.docs_out
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.notify(f"writing documents to {out}…")
+                self.write_docs()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Write every document into {out}?",
+                "Write documents",
+                "Runbooks, decision records and the index are written there; files that changed are overwritten.",
+            ),
+            answered,
+        )
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
@@ -284,10 +308,13 @@ class DetailScreen(Screen[None]):
 
     def palette(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Probe now", f"Run {self.integration_name}'s checks once", self.action_probe)
+        # Both ask first (a confirmation naming the target), so the palette never runs them on a stray Enter.
         yield SystemCommand(
-            "Acknowledge incident", "Acknowledge the selected (or newest) open incident", self.action_acknowledge
+            "Acknowledge incident…", "Asks first: the selected (or newest) open incident", self.action_acknowledge
         )
-        yield SystemCommand("Generate docs", "Write reports/ and refresh this runbook", self.action_generate_docs)
+        yield SystemCommand(
+            "Generate docs…", "Asks first: write reports/ and refresh this runbook", self.action_generate_docs
+        )
         for span in SPANS:
             yield SystemCommand(f"Show {span} of history", f"Charts over the last {span}", _spanner(self, span))
         for tab, title in (
