@@ -272,6 +272,11 @@ class DetailScreen(Screen[None]):
             self.notify("no unacknowledged open incident for this integration", severity="warning")
             return
         incident = open_ones[target]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.ack(target)
+
         # Acknowledging stops the reminders to whoever is on call: never on a stray key.
         self.app.push_screen(
             ConfirmScreen(
@@ -280,7 +285,7 @@ class DetailScreen(Screen[None]):
                 f"{incident.reason}\nReminders stop; it is recorded as acknowledged by "
                 f"{self.tether.settings.user or 'you'}.",
             ),
-            lambda yes: self.ack(target) if yes else None,
+            answered,
         )
 
     def action_generate_docs(self) -> None:
