@@ -44,6 +44,8 @@ def steps(*keys: str, tab: str | None = None, detail: str | None = None, finish_
 
 CASES: dict[str, tuple[Steps, dict[str, Any]]] = {
     "dashboard": (steps(), {}),
+    "dashboard_60x15": (steps(), {"size": (60, 15)}),
+    "dashboard_120x40": (steps(), {"size": (120, 40)}),
     "dashboard_light": (steps(), {"theme": "textual-light"}),
     "dashboard_filtered_by_owner": (steps("slash", *"maria"), {}),
     "detail_charts": (steps(detail="support-portal-rag"), {}),
@@ -62,5 +64,7 @@ CASES: dict[str, tuple[Steps, dict[str, Any]]] = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_screen(case: str, snap_compare: Any, tmp_path: Path) -> None:
     run_before, settings = CASES[case]
-    app = make_app(*seeded_store(tmp_path), **settings)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    options = dict(settings)
+    size = options.pop("size", SIZE)
+    app = make_app(*seeded_store(tmp_path), **options)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

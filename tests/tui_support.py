@@ -28,7 +28,8 @@ from tether.workspace import Workspace, load_workspace
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 3, 14, 12, 0, 30, tzinfo=UTC).timestamp()
 """A Saturday in mid-March: 13.5 days into the month, so cost projections are round-ish."""
-SIZE = (150, 42)
+SIZE = (200, 50)
+"""Wide enough for every dashboard column (narrower terminals drop columns by priority)."""
 
 # (integration, check, kind, state, reason, latency ms, failed condition)
 LATEST = [

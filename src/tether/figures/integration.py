@@ -263,7 +263,8 @@ def _state(checks: list[CheckFigures], cost: CostFigures) -> tuple[State, str | 
     state = worst([c.state for c in checks] + ([State.DEGRADED] if cost.over_budget else []))
     culprit = next((c for c in checks if c.state == state), None)
     if culprit is not None and (culprit.state != State.DEGRADED or not cost.over_budget):
-        return state, f"{culprit.check}: {culprit.reason}" if culprit.reason else culprit.check
+        # A check with no result yet has no reason of its own: say so rather than name it bare.
+        return state, f"{culprit.check}: {culprit.reason or 'not probed yet'}"
     if cost.over_budget and SEVERITY[state] <= SEVERITY[State.DEGRADED]:
         return state, f"over budget: {cost.budget_words()}"
     return state, None

@@ -35,6 +35,7 @@ Clock = Callable[[], float]
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("state", "State"),
     ("name", "Integration"),
+    ("reason", "Why"),
     ("pattern", "Pattern"),
     ("owner", "Owner"),
     ("uptime", "Uptime 24h"),
@@ -45,6 +46,23 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("readiness", "Readiness"),
 )
 """The dashboard's columns, in order: (key, heading)."""
+
+PRIORITY: tuple[str, ...] = (
+    "state",
+    "name",
+    "reason",
+    "uptime",
+    "cost",
+    "success",
+    "p95",
+    "readiness",
+    "quality",
+    "owner",
+    "pattern",
+)
+"""Which columns stay as the terminal narrows: the first ones always, the last ones drop first."""
+REASON_WIDTH = 48
+"""The widest the reason column grows; the line under the table has the reason in full."""
 
 
 class StoreAccess:
@@ -114,6 +132,7 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
     cells: tuple[Text, ...] = (
         fmt.state_text(figures.state),
         Text(figures.name + incident),
+        fmt.reason_text(figures.state, figures.reason),
         Text(figures.pattern),
         Text(owner),
         Text(fmt.percent(uptime)),
@@ -127,6 +146,7 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
     keys = (
         -fmt.state_rank(figures.state),  # ascending sort puts the worst first
         figures.name,
+        (figures.state is State.HEALTHY, figures.reason or ""),
         figures.pattern,
         owner,
         _none_last(uptime),
@@ -137,7 +157,14 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
         (level is None, level or ""),
     )
     search = " ".join(
-        (figures.name, figures.title, figures.pattern, integration.owner or "", str(figures.state))
+        (
+            figures.name,
+            figures.title,
+            figures.pattern,
+            integration.owner or "",
+            str(figures.state),
+            figures.reason or "",
+        )
     ).lower()
     # Each cell's style follows from its text, except the bar's colour: add what decides that.
     signature = "\x1f".join([*(cell.plain for cell in cells), str(cost.over_budget), str(share >= 0.8)])
@@ -151,6 +178,8 @@ class Overview:
     rows: list[Row]
     now: float
     counts: dict[State, int]
+    incidents: int
+    """Integrations with an open incident."""
     spent: Decimal
     budget: Decimal
     elapsed: float = 0.0
@@ -168,7 +197,40 @@ def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overvi
         counts[row.state] += 1
     spent = sum((r.figures.cost.month_to_date_usd for r in rows), Decimal(0))
     budget = sum((r.figures.cost.budget_usd or Decimal(0) for r in rows), Decimal(0))
-    return Overview(rows, now, counts, spent, budget)
+    incidents = sum(1 for r in rows if r.figures.incident is not None)
+    return Overview(rows, now, counts, incidents, spent, budget)
+
+
+CELL_PADDING = 2
+"""A DataTable cell's padding, one column each side."""
+REASON_MIN = 16
+
+
+def fit_columns(rows: list[Row], width: int) -> dict[str, int | None]:
+    """The columns that fit in `width`, by PRIORITY, in table order: key -> fixed width (None: as wide as its cells).
+
+    State and name always stay; the reason gets at least REASON_MIN when any row has one, and
+    whatever is left over after the other columns that fit, up to its full length.
+    """
+    index = {key: i for i, (key, _) in enumerate(COLUMNS)}
+    natural = {
+        key: max([len(heading), *(r.cells[index[key]].cell_len for r in rows)]) + CELL_PADDING
+        for key, heading in COLUMNS
+    }
+    reason_full = min(natural["reason"], REASON_WIDTH + CELL_PADDING)
+    reason_least = min(reason_full, REASON_MIN + CELL_PADDING)
+    left = width - natural["state"] - natural["name"] - reason_least
+    chosen = {"state", "name", "reason"}
+    for key in PRIORITY:
+        if key in chosen:
+            continue
+        if natural[key] <= left:
+            chosen.add(key)
+            left -= natural[key]
+        else:
+            break  # keep the priority order: a later, narrower column never jumps a wider, earlier one
+    reason = max(reason_least, min(reason_full, reason_least + max(0, left))) - CELL_PADDING
+    return {key: (reason if key == "reason" else None) for key, _ in COLUMNS if key in chosen}
 
 
 def visible(rows: list[Row], text: str, column: str, reverse: bool) -> list[Row]:

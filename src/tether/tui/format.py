@@ -23,7 +23,16 @@ BAR_WIDTH = 8
 
 def state_text(state: State | str) -> Text:
     s = State(state)
-    return Text(f"{SYMBOLS[s]} {s}", style=STYLES[s])
+    # The style sits on the span, not on the Text: text appended after it keeps its own style.
+    return Text.assemble((f"{SYMBOLS[s]} {s}", STYLES[s]))
+
+
+def reason_text(state: State | str, reason: str | None) -> Text:
+    """Why a row is not healthy, in its state's colour; nothing for a healthy one (no news is good news)."""
+    s = State(state)
+    if s is State.HEALTHY or not reason:
+        return Text("")
+    return Text(reason, style=STYLES[s].replace("bold ", ""))
 
 
 def state_rank(state: State | str) -> int:

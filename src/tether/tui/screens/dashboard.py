@@ -11,16 +11,21 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
-from tether.tui.data import COLUMNS, Overview, Row, visible
+from tether.tui import format as fmt
+from tether.tui.data import COLUMNS, Overview, Row, fit_columns, visible
 from tether.tui.widgets.summary import Summary, summary_text
 
 if TYPE_CHECKING:
     from tether.tui.app import TetherApp
 
 SORTABLE = [key for key, _ in COLUMNS]
+INDEX = {key: i for i, (key, _) in enumerate(COLUMNS)}
+HEADINGS = dict(COLUMNS)
+ROOMY = 24
+"""Terminal rows from which the highlighted integration gets its panel under the table."""
 CHUNK = 100
 """Rows added to the table per frame when it is refilled (more than a screenful)."""
 
@@ -29,12 +34,13 @@ class DashboardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
         Binding("slash", "filter", "Filter"),
-        Binding("w", "worst", "Worst first"),
+        Binding("w", "worst", "Worst"),
         Binding("s", "sort", "Sort"),
-        Binding("r", "reverse", "Reverse"),
+        # Shown in help and the palette: the footer keeps one line at 60 columns.
+        Binding("r", "reverse", "Reverse", show=False),
         Binding("a", "advisor", "Advisor"),
         Binding("g", "registry", "Registry"),
-        Binding("f5", "refresh", "Refresh"),
+        Binding("f5", "refresh", "Refresh", show=False),
     ]
 
     def __init__(self) -> None:
@@ -48,6 +54,8 @@ class DashboardScreen(Screen[None]):
         self._generation = 0
         self._filling = False
         """Rows of the last rebuild are still being added (a chunk per frame)."""
+        self._columns: dict[str, int | None] = {}
+        """The columns on show (those that fit the width, by priority): key -> fixed width or None."""
 
     @property
     def tether(self) -> TetherApp:
@@ -55,12 +63,10 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Summary(id="summary")
-        yield Input(placeholder="/ filter: type part of a name, pattern, owner or state", id="filter")
-        table: DataTable[object] = DataTable(id="table", cursor_type="row", zebra_stripes=True)
-        for key, heading in COLUMNS:
-            table.add_column(heading, key=key)
-        yield table
-        yield Footer()
+        yield Input(placeholder="/ filter: name, pattern, owner, state or reason", id="filter", compact=True)
+        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="selected")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -83,6 +89,10 @@ class DashboardScreen(Screen[None]):
         rows = visible(self.overview.rows, self.query_one(Input).value, self.sort_column, self.reverse)
         names = [r.name for r in rows]
         current = self.selected()
+        columns = fit_columns(self.overview.rows, max(20, table.size.width - 2) if table.size.width else 120)
+        if columns != self._columns:
+            self._columns = columns
+            rebuild = True
         if rebuild or self._filling or len(names) != len(self._shown) or set(names) != set(self._shown):
             self._rebuild(table, rows)
         else:
@@ -96,6 +106,7 @@ class DashboardScreen(Screen[None]):
                 self._follow(table, current)
         self._shown = names
         self._summary()
+        self._show_selected()
         self.tether.note_apply(time.perf_counter() - started)
 
     def _rebuild(self, table: DataTable[object], rows: list[Row]) -> None:
@@ -105,7 +116,9 @@ class DashboardScreen(Screen[None]):
         key presses for a few hundred milliseconds, and the first screenful is what is seen.
         """
         current = self.selected()
-        table.clear()
+        table.clear(columns=True)
+        for key, width in self._columns.items():
+            table.add_column(HEADINGS[key], key=key, width=width)
         self._cells, self._signatures = {}, {}
         self._generation += 1
         self._fill(self._generation, rows, 0, current)
@@ -115,7 +128,7 @@ class DashboardScreen(Screen[None]):
             return
         table: DataTable[object] = self.query_one(DataTable)
         for row in rows[start : start + CHUNK]:
-            table.add_row(*row.cells, key=row.name)
+            table.add_row(*(self._cell(row.cells, key) for key in self._columns), key=row.name)
             self._cells[row.name] = row.cells
             self._signatures[row.name] = row.signature
         if current is not None and current in self._cells and table.cursor_row == 0:
@@ -142,21 +155,60 @@ class DashboardScreen(Screen[None]):
             if self._signatures.get(row.name) == row.signature:
                 continue
             before = self._cells.get(row.name)
-            for index, (key, _) in enumerate(COLUMNS):
-                cell = row.cells[index]
-                if before is None or before[index] != cell:
+            for key, fixed in self._columns.items():
+                index = INDEX[key]
+                if before is None or before[index] != row.cells[index]:
+                    cell = self._cell(row.cells, key)
                     # Widen a column for a wider cell; never re-measure a whole column to narrow it.
-                    wider = cell.cell_len > table.columns[ColumnKey(key)].content_width
+                    wider = fixed is None and cell.cell_len > table.columns[ColumnKey(key)].content_width
                     table.update_cell(row.name, key, cell, update_width=wider)
             self._cells[row.name] = row.cells
             self._signatures[row.name] = row.signature
 
+    def _cell(self, cells: tuple[Text, ...], key: str) -> Text:
+        cell = cells[INDEX[key]]
+        width = self._columns.get(key)
+        if width is None or cell.cell_len <= width:
+            return cell
+        cut = cell.copy()
+        cut.truncate(width, overflow="ellipsis")
+        return cut
+
     def _summary(self) -> None:
         settings = self.tether.settings
         shown = len(self._shown) if self.overview is not None else 0
+        summary = self.query_one(Summary)
+        width = summary.size.width or self.app.size.width
         self.query_one(Summary).update(
-            summary_text(settings.title, self.overview, settings.zone, self.sort_column, self.reverse, shown)
+            summary_text(settings.title, self.overview, settings.zone, self.sort_column, self.reverse, shown, width)
         )
+
+    def _show_selected(self) -> None:
+        """The highlighted integration under the table: its reason in full and every figure with its source."""
+        panel = self.query_one("#selected", Static)
+        row = self._row(self.selected())
+        panel.display = row is not None and self.app.size.height >= ROOMY
+        if row is None:
+            return
+        f = row.figures
+        text = fmt.state_text(f.state)
+        text.append(" ")
+        text.append(f.name, style="bold")
+        text.append(f" — {f.title}")
+        if f.reason:
+            text.append("\n")
+            text.append(f.reason, style="italic")
+        text.append("\n")
+        text.append_text(fmt.figures_line(f))
+        panel.update(text)
+
+    def _row(self, name: str | None) -> Row | None:
+        if self.overview is None or name is None:
+            return None
+        return next((r for r in self.overview.rows if r.name == name), None)
+
+    def on_resize(self) -> None:
+        self._apply()
 
     def selected(self) -> str | None:
         table: DataTable[object] = self.query_one(DataTable)
@@ -174,6 +226,10 @@ class DashboardScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self.query_one(DataTable).focus()
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self._show_selected()
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
