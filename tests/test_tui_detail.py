@@ -6,12 +6,14 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Markdown, Static, TabbedContent
 
-from tests.tui_support import SIZE, make_app, seeded_store, settle
+from tests.tui_support import NOW, SIZE, copy_bundled, make_app, seeded_store, settle
 from tether.demo import demo_env
 from tether.sandbox.server import Sandbox
 from tether.store import open_store
 from tether.store.incidents import incidents
+from tether.store.registry import sync_integrations
 from tether.store.results import results_for
+from tether.store.rollups import DAY
 from tether.tui.app import TetherApp
 from tether.tui.screens.confirm import ConfirmScreen
 from tether.tui.screens.detail import DetailScreen
@@ -191,3 +193,30 @@ async def test_declining_to_generate_docs_writes_nothing(tmp_path: Path) -> None
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
     assert not (tmp_path / "out").exists()
+
+
+async def test_charts_have_round_ticks_mark_incidents_and_say_when_empty(tmp_path: Path) -> None:
+    app = make_app(*seeded_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("support-portal-rag")
+        await settle(pilot)
+        time, success, cost = detail(app).query(MetricChart)
+        assert time.y_labels == ["0 ms", "100 ms", "200 ms", "300 ms", "400 ms"]
+        assert success.y_labels == ["0%", "20%", "40%", "60%", "80%", "100%"]
+        assert time.marked == 1  # the open incident, 35 minutes ago
+        assert cost.message == "no spend recorded in the last 24h"  # not bare axes
+
+
+async def test_a_new_workspace_s_charts_say_how_to_get_data(tmp_path: Path) -> None:
+    ws = copy_bundled(tmp_path)
+    path = tmp_path / "tether.db"
+    with open_store(path) as store:
+        sync_integrations(store, ws.store_definitions(), NOW - DAY)
+    app = make_app(ws, path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_detail("crm-followup-email")
+        await settle(pilot)
+        for chart in detail(app).query(MetricChart):
+            assert chart.message.startswith("no data yet — run `tether probe`")

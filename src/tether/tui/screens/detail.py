@@ -49,10 +49,11 @@ class DetailScreen(Screen[None]):
         Binding("g", "generate_docs", "Generate docs"),
         Binding("right_square_bracket", "tab(1)", "Next tab"),
         Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
-        Binding("1", "span('1h')", "1h"),
-        Binding("2", "span('24h')", "24h"),
-        Binding("3", "span('7d')", "7d"),
-        Binding("4", "span('30d')", "30d"),
+        # The span line above the charts names these keys; the footer keeps to one line.
+        Binding("1", "span('1h')", "1h", show=False),
+        Binding("2", "span('24h')", "24h", show=False),
+        Binding("3", "span('7d')", "7d", show=False),
+        Binding("4", "span('30d')", "30d", show=False),
     ]
 
     def __init__(self, name: str, span: str) -> None:
@@ -84,7 +85,7 @@ class DetailScreen(Screen[None]):
                 yield Static(id="definition-text")
             with TabPane("Runbook", id="runbook"), VerticalScroll():
                 yield Markdown("Rendering the runbook…", id="runbook-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         checks: DataTable[object] = self.query_one("#checks", DataTable)
@@ -197,8 +198,9 @@ class DetailScreen(Screen[None]):
         title.append("\n")
         title.append_text(fmt.figures_line(f))
         self.query_one("#detail-title", Static).update(title)
+        marks = [(x.opened_at, x.resolved_at) for x in data.incidents]
         for chart in self.query(MetricChart):
-            chart.show(data.points, data.span, zone)
+            chart.show(data.points, data.span, zone, now=data.now, incidents=marks)
         self._fill_checks(data, zone)
         self._fill_recent(data, zone)
         self._fill_incidents(data, zone)

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 
 from textual_plotext import PlotextPlot
 
+from tether.store.rollups import SPANS
+from tether.tui.ticks import nice_ticks, tick_label
+
 TICKS = 5
 SPARSE = 20
 
@@ -42,7 +45,12 @@ METRICS = {
 
 
 class MetricChart(PlotextPlot):
-    """Draws one metric; `show()` keeps the points, `replot()` clears the figure and draws them again."""
+    """Draws one metric; `show()` keeps the points, `replot()` clears the figure and draws them again.
+
+    The x axis always covers the whole span ending now, so a new workspace's few samples sit where
+    they happened instead of filling the chart; incidents are drawn as red lines where they opened
+    (green where they were resolved); an empty span says so instead of drawing bare axes.
+    """
 
     DEFAULT_CSS = """
     MetricChart {
@@ -57,9 +65,24 @@ class MetricChart(PlotextPlot):
         self.points: list[dict[str, Any]] = []
         self.span = "24h"
         self.zone = "UTC"
+        self.now: float | None = None
+        self.incidents: list[tuple[float, float | None]] = []
+        self.message = ""
+        """What the chart says instead of a plot when there is nothing to draw (empty otherwise)."""
+        self.y_labels: list[str] = []
+        self.marked = 0
+        """Incidents drawn on the last plot."""
 
-    def show(self, points: Sequence[dict[str, Any]], span: str, zone: str = "UTC") -> None:
+    def show(
+        self,
+        points: Sequence[dict[str, Any]],
+        span: str,
+        zone: str = "UTC",
+        now: float | None = None,
+        incidents: Sequence[tuple[float, float | None]] = (),
+    ) -> None:
         self.points, self.span, self.zone = list(points), span, zone
+        self.now, self.incidents = now, list(incidents)
         self.replot()
 
     def _label(self, ts: float) -> str:
@@ -70,6 +93,18 @@ class MetricChart(PlotextPlot):
         moment = datetime.fromtimestamp(ts, tz=UTC).astimezone(tz)
         return moment.strftime("%H:%M" if self.span in ("1h", "24h") else "%d %b")
 
+    def _empty(self, heading: str, message: str) -> None:
+        plt = self.plt
+        self.message, self.y_labels, self.marked = message, [], 0
+        plt.title(heading)
+        plt.xlim(0, 1)
+        plt.ylim(0, 1)
+        plt.xticks([])
+        plt.yticks([])
+        plt.frame(False)
+        plt.text(message, 0.5, 0.5, alignment="center", background="default")
+        self.refresh()
+
     def replot(self) -> None:
         plt = self.plt
         plt.clear_data()
@@ -77,22 +112,46 @@ class MetricChart(PlotextPlot):
         measured = [(p["ts"], v) for p in self.points if (v := self.metric.value(p)) is not None]
         heading = f"{self.metric.title} ({self.metric.unit}), {self.span}"
         if not measured:
-            plt.title(f"{heading}: no history in this span yet")
-            self.refresh()
+            self._empty(heading, "no data yet — run `tether probe` (or `tether probe --watch`)")
             return
+        if self.metric.bars and not any(v for _, v in measured):
+            self._empty(heading, f"no spend recorded in the last {self.span}")
+            return
+        self.message = ""
         xs = [ts for ts, _ in measured]
         ys = [v for _, v in measured]
+        end = self.now if self.now is not None else xs[-1]
+        begin = end - SPANS[self.span][0] if self.span in SPANS else xs[0]
         if self.metric.bars:
             plt.bar(xs, ys, width=0.6, marker="hd")
         else:
             # A few points read better as dots joined by a line than as a faint braille trace.
             plt.plot(xs, ys, marker="braille" if len(xs) > SPARSE else "dot")
-        step = max(1, len(xs) // TICKS)
-        ticks = xs[::step]
-        plt.xticks(ticks, [self._label(t) for t in ticks])
-        if len(xs) == 1:  # one point: give the x axis some width so the point sits in the middle
-            plt.xlim(xs[0] - 1, xs[0] + 1)
-        low, high = self.metric.bounds or (0.0, max(ys) * 1.1 or 1.0)
-        plt.ylim(low, high)
-        plt.title(heading)
+        plt.xlim(begin, end)
+        times = [begin + (end - begin) * i / (TICKS - 1) for i in range(TICKS)]
+        plt.xticks(times, [self._label(t) for t in times])
+        low, high = self.metric.bounds or (0.0, max(ys))
+        ticks = nice_ticks(low, high)
+        plt.ylim(ticks[0], ticks[-1])
+        self.y_labels = [tick_label(t, self.metric.unit) for t in ticks]
+        plt.yticks(ticks, self.y_labels)
+        marked = self.marked = self._mark_incidents(begin, end)
+        notes = []
+        if len(xs) < 3:
+            notes.append(f"{len(xs)} sample{'s' if len(xs) != 1 else ''} so far")
+        if marked:
+            notes.append("incidents in red")
+        plt.title(heading + (f" — {', '.join(notes)}" if notes else ""))
         self.refresh()
+
+    def _mark_incidents(self, begin: float, end: float) -> int:
+        """A red line where each incident in the span opened, a green one where it was resolved."""
+        marked = 0
+        for opened, resolved in self.incidents:
+            if opened > end or (resolved is not None and resolved < begin):
+                continue
+            self.plt.vline(max(opened, begin), "red")
+            if resolved is not None:
+                self.plt.vline(resolved, "green")
+            marked += 1
+        return marked
