@@ -15,8 +15,8 @@ def nice_step(span: float, count: int) -> float:
     if span <= 0 or count < 1:
         return 1.0
     rough = span / count
-    power = 10 ** math.floor(math.log10(rough))
-    return next(step * power for step in NICE_STEPS if step * power >= rough * (1 - 1e-9))
+    power = 10.0 ** math.floor(math.log10(rough))
+    return float(next(step * power for step in NICE_STEPS if step * power >= rough * (1 - 1e-9)))
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
