@@ -1,4 +1,8 @@
-"""Help: what the marks mean and every key, over whatever screen was showing."""
+"""Help: what the marks mean and every key, over whatever screen was showing.
+
+The keys are lists, not Markdown tables: a table wider than the box draws its right edge detached
+from the rest.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ HELP = """\
 `●` healthy · `▲` degraded (slow, partly failing, or over budget) · `?` unknown (not probed yet, or
 the probe could not tell) · `✖` down. `⚑` after a name marks an open incident.
 
+**Why** is the reason for a row's state: the failing check's last result or the budget.
 **Uptime 24h** is the share of probes that found the integration's dependencies up (maintenance left
 out). **Success** is the share of its own runs that succeeded; a dim `p` after it means no run was
 recorded and the probes stand in. **p95** is its runs' processing time (else the probes' latency).
@@ -27,26 +32,22 @@ a `!` after the figures means the month-end projection is above budget. **Qualit
 
 ## Dashboard
 
-| key | does |
-| --- | --- |
-| `enter` | open the selected integration |
-| `/` | filter as you type (name, pattern, owner, state); `esc` clears |
-| `w` | jump to the worst first |
-| `s` / `r` | sort by the next column / reverse (or click a heading) |
-| `a` | the advisor wizard |
-| `g` | the registry and readiness checks |
-| `f5` | refresh now (it also refreshes by itself) |
+- `enter` — open the selected integration
+- `/` — filter as you type (name, pattern, owner, state or reason); `esc` clears
+- `w` — jump to the worst first
+- `s` / `r` — sort by the next column / reverse (or click a heading)
+- `a` — the advisor wizard
+- `g` — the registry and readiness checks
+- `f5` — refresh now (it also refreshes by itself)
 
 ## Integration
 
-| key | does |
-| --- | --- |
-| `[` `]` | previous and next tab: charts, results, incidents, definition, runbook |
-| `1` `2` `3` `4` | charts over 1h, 24h, 7d, 30d |
-| `p` | probe now |
-| `a` | acknowledge the selected (or newest) open incident |
-| `g` | generate docs and refresh the runbook |
-| `esc` | back |
+- `[` `]` — previous and next tab: charts, results, incidents, definition, runbook
+- `1` `2` `3` `4` — charts over 1h, 24h, 7d, 30d
+- `p` — probe now
+- `a` — acknowledge the selected (or newest) open incident (asks first)
+- `g` — generate docs into reports/ and refresh the runbook (asks first)
+- `esc` — back
 
 ## Advisor
 
