@@ -132,3 +132,24 @@ async def test_a_saved_milestone_is_offered_as_the_starting_point(tmp_path: Path
         await settle(pilot)
         options = app.focused
         assert isinstance(options, OptionList) and options.highlighted == 2
+
+
+async def test_the_multi_select_ticks_chosen_items_and_leaves_the_others_empty() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets.selection_list import Selection
+
+    from tether.tui.widgets.ticklist import CHOSEN, TickList
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TickList(Selection("HubSpot", "hubspot", True), Selection("Slack", "slack", False))
+
+    app = One()
+    async with app.run_test(size=(40, 6)) as pilot:
+        ticks = app.query_one(TickList)
+        lines = [ticks.render_line(y).text for y in range(2)]
+        assert CHOSEN in lines[0] and "HubSpot" in lines[0]
+        assert CHOSEN not in lines[1] and "X" not in lines[1]
+        ticks.toggle("slack")
+        await pilot.pause()
+        assert CHOSEN in ticks.render_line(1).text

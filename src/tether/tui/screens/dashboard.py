@@ -64,7 +64,8 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Summary(id="summary")
         yield Input(placeholder="/ filter: name, pattern, owner, state or reason", id="filter", compact=True)
-        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        # The cells keep their colours under the cursor: a light theme's cursor would turn the cost bar white.
+        yield DataTable(id="table", cursor_type="row", zebra_stripes=True, cursor_foreground_priority="renderable")
         yield Static(id="selected")
         yield Footer(compact=True)
 

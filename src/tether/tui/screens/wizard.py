@@ -27,6 +27,7 @@ from tether.advisor.engine import Advisor, Assessment, QuestionView, context_of
 from tether.advisor.lens import Question, QuestionKind
 from tether.store.assessments import latest_milestone, save_milestone
 from tether.tui.assessment_view import assessment_markdown
+from tether.tui.widgets.ticklist import TickList
 
 if TYPE_CHECKING:
     from tether.tui.app import TetherApp
@@ -172,7 +173,7 @@ class WizardScreen(Screen[None]):
             return options
         if question.kind is QuestionKind.MULTIPLE:
             chosen = value if isinstance(value, list) else []
-            return SelectionList[str](
+            return TickList(
                 *(Selection(_choice_prompt(c.title, c.help), c.id, c.id in chosen) for c in question.choices),
                 id=f"answer-{question.id}",
             )
