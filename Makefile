@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest bench docs clean
+.PHONY: demo test lint typecheck contracts pytest bench docs clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ pytest: $(STAMP)
 ## bench: performance benchmarks (not part of make test)
 bench: $(STAMP)
 	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## screenshots: the dashboard at 60x15, 120x40 and 200x50 into docs/screenshots/
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -242,3 +242,33 @@ async def test_in_process_probing_reaches_the_dashboard(
         prober = app.prober
         assert prober is not None
     assert prober.join(0)  # quitting stopped the schedule and waited for it
+
+
+async def test_when_nothing_is_probing_the_dashboard_says_so_and_offers_to_probe(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from tests.tui_support import copy_bundled
+    from tether.demo import demo_env
+    from tether.store.registry import sync_integrations
+
+    ws = copy_bundled(tmp_path)
+    path = tmp_path / "tether.db"
+    with open_store(path) as store:
+        sync_integrations(store, ws.store_definitions(), NOW - 3600)
+    app = make_app(ws, path, env=demo_env(ws, sandbox.url, {}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hint = app.screen.query_one("#probe-hint")
+        assert hint.display
+        assert "Nothing is probing: nothing has been probed yet" in str(hint.render())
+        await pilot.press("P")
+        await pilot.pause()
+        assert app.prober is not None
+        assert not hint.display
+
+
+async def test_no_hint_while_another_process_probes(seeded: tuple[object, Path]) -> None:
+    app = make_app(*seeded)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#probe-hint").display  # the seeded results are a minute old

@@ -28,16 +28,22 @@ def register(app: typer.Typer) -> None:
 def dash(
     ctx: typer.Context,
     probe: Annotated[
-        bool, typer.Option("--probe", help="Also run the probe schedule in this process (like `tether probe --watch`).")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--probe/--no-probe",
+            help="Run the probe schedule in this process (like `tether probe --watch`). "
+            "Default: only when no other prober has written to the store lately.",
+        ),
+    ] = None,
     refresh: Annotated[float, typer.Option(min=0.2, help="Seconds between reads of the store.")] = 2.0,
     as_json: Annotated[bool, typer.Option("--json", help="Without a terminal: the status as JSON.")] = False,
 ) -> None:
     """Open the live dashboard: health, charts, incidents, runbooks, the advisor wizard.
 
     It refreshes from the store, so it shows what `tether probe --watch` or `tether serve --probe`
-    record in another process; --probe runs the schedule here instead. Without a terminal (a pipe,
-    CI) it prints the status table and exits 0.
+    record in another process. When nothing has written a result for two of the slowest check's
+    intervals, it probes in this process itself (--no-probe: never; --probe: always). Without a
+    terminal (a pipe, CI) it prints the status table and exits 0.
     """
     ws = load(ctx)
     path = db_path(ctx, ws)
@@ -47,6 +53,11 @@ def dash(
                 typer.echo(NEEDS_TERMINAL, err=True)
             print_status(ws, store, as_json)
             return
+        if probe is None:
+            from tether.clock import now
+            from tether.monitor.quiet import nothing_probing
+
+            probe = nothing_probing(ws, store, now())
     launch(ws, path, probe=probe, refresh_every=refresh)
 
 
@@ -59,7 +70,7 @@ def open_default(ctx: typer.Context) -> None:
         typer.echo(ctx.get_help())
         typer.echo("\nNo integrations.yaml here or above: `tether init` creates one; `make demo` shows the example.")
         return
-    dash(ctx, probe=False, refresh=2.0, as_json=False)
+    dash(ctx, probe=None, refresh=2.0, as_json=False)
 
 
 def status_rows(ws: Workspace, store: Store, now: float) -> list[Any]:

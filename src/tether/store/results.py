@@ -166,6 +166,12 @@ def latest_per_check(store: Store, integration: str | None = None) -> list[dict[
     return [_decode(row) for row in rows]
 
 
+def last_result_at(store: Store) -> float | None:
+    """When any check last recorded a result, by any prober (None: never)."""
+    row = store.db.execute("SELECT max(started_at) FROM check_latest").fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
 def latest_per_integration(store: Store) -> dict[str, list[dict[str, Any]]]:
     """The latest state of every check, grouped by integration (monitor.states.worst rolls them up)."""
     grouped: dict[str, list[dict[str, Any]]] = {}

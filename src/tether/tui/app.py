@@ -104,18 +104,24 @@ class TetherApp(App[None]):
         self.theme = self.settings.theme
         self.refresh_overview()
         if self.settings.probe:
-            from tether.tui.probing import Prober
+            self.start_probing()
 
-            s = self.settings
-            self.prober = Prober(
-                s.workspace,
-                s.store_path,
-                s.env,
-                interval=s.probe_interval,
-                max_jitter=s.max_jitter,
-                budget_every=s.budget_every,
-            )
-            self.run_worker(self.prober.run, thread=True, group="prober", exit_on_error=False)
+    def start_probing(self) -> None:
+        """Run the probe schedule in this process (a worker thread), unless it already runs."""
+        if self.prober is not None:
+            return
+        from tether.tui.probing import Prober
+
+        s = self.settings
+        self.prober = Prober(
+            s.workspace,
+            s.store_path,
+            s.env,
+            interval=s.probe_interval,
+            max_jitter=s.max_jitter,
+            budget_every=s.budget_every,
+        )
+        self.run_worker(self.prober.run, thread=True, group="prober", exit_on_error=False)
 
     async def on_unmount(self) -> None:
         if self._timer is not None:

@@ -21,10 +21,11 @@ from rich.text import Text
 from tether.checks.states import State
 from tether.figures import IntegrationFigures, Source, read_figures
 from tether.model.integration import Integration
+from tether.monitor.quiet import quiet_after
 from tether.pricing import PriceBook
 from tether.store import Store, open_store
 from tether.store.incidents import Incident, incidents
-from tether.store.results import latest_per_check, results_for
+from tether.store.results import last_result_at, latest_per_check, results_for
 from tether.store.rollups import series
 from tether.tui import format as fmt
 from tether.tui import readiness
@@ -182,12 +183,16 @@ class Overview:
     """Integrations with an open incident."""
     spent: Decimal
     budget: Decimal
+    last_result: float | None = None
+    """When any prober last recorded a result (None: never)."""
+    quiet: bool = False
+    """No prober has written for longer than the workspace's checks allow."""
     elapsed: float = 0.0
     """Seconds the load took in its worker (the next refresh waits in proportion)."""
 
 
 def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overview:
-    """Every integration's row: the figures' queries plus one for readiness."""
+    """Every integration's row: the figures' queries, one for readiness and one for the last result."""
     figures = read_figures(ws.file, store, now, book)
     levels = readiness.levels(store)
     by_name = {i.name: i for i in ws.integrations}
@@ -198,7 +203,9 @@ def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overvi
     spent = sum((r.figures.cost.month_to_date_usd for r in rows), Decimal(0))
     budget = sum((r.figures.cost.budget_usd or Decimal(0) for r in rows), Decimal(0))
     incidents = sum(1 for r in rows if r.figures.incident is not None)
-    return Overview(rows, now, counts, incidents, spent, budget)
+    last = last_result_at(store)
+    quiet = last is None or now - last > quiet_after(ws)
+    return Overview(rows, now, counts, incidents, spent, budget, last, quiet)
 
 
 CELL_PADDING = 2

@@ -41,6 +41,7 @@ class DashboardScreen(Screen[None]):
         Binding("a", "advisor", "Advisor"),
         Binding("g", "registry", "Registry"),
         Binding("f5", "refresh", "Refresh", show=False),
+        Binding("P", "probe_here", "Probe here", show=False),
     ]
 
     def __init__(self) -> None:
@@ -63,6 +64,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Summary(id="summary")
+        yield Static(id="probe-hint")
         yield Input(placeholder="/ filter: name, pattern, owner, state or reason", id="filter", compact=True)
         # The cells keep their colours under the cursor: a light theme's cursor would turn the cost bar white.
         yield DataTable(id="table", cursor_type="row", zebra_stripes=True, cursor_foreground_priority="renderable")
@@ -107,6 +109,7 @@ class DashboardScreen(Screen[None]):
                 self._follow(table, current)
         self._shown = names
         self._summary()
+        self._probe_hint()
         self._show_selected()
         self.tether.note_apply(time.perf_counter() - started)
 
@@ -183,6 +186,23 @@ class DashboardScreen(Screen[None]):
         self.query_one(Summary).update(
             summary_text(settings.title, self.overview, settings.zone, self.sort_column, self.reverse, shown, width)
         )
+
+    def _probe_hint(self) -> None:
+        """Say so when nothing is probing: every row would otherwise sit at "? unknown" or go stale unexplained."""
+        hint = self.query_one("#probe-hint", Static)
+        overview = self.overview
+        quiet = overview is not None and overview.quiet and self.tether.prober is None
+        hint.display = quiet
+        if not quiet or overview is None:
+            return
+        since = (
+            "nothing has been probed yet"
+            if overview.last_result is None
+            else (f"the last result is {fmt.ago(overview.last_result, overview.now)}")
+        )
+        text = Text(f"Nothing is probing: {since}. ", style="bold")
+        text.append("Press P to probe from here, or run `tether probe --watch`.")
+        hint.update(text)
 
     def _show_selected(self) -> None:
         """The highlighted integration under the table: its reason in full and every figure with its source."""
@@ -288,11 +308,22 @@ class DashboardScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.tether.refresh_now()
 
+    def action_probe_here(self) -> None:
+        if self.tether.prober is not None:
+            self.notify("already probing in this process")
+            return
+        self.tether.start_probing()
+        self.notify("probing every check on its schedule, in this process, until you quit", title="probing")
+        self._probe_hint()
+
     def palette(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Open the selected integration", "Charts, results, incidents, runbook", self.action_open)
         yield SystemCommand("Filter integrations", "Type part of a name, pattern, owner or state", self.action_filter)
         yield SystemCommand("Jump to the worst first", "Sort by state, worst at the top", self.action_worst)
         yield SystemCommand("Reverse the order", "Flip the current sort", self.action_reverse)
+        yield SystemCommand(
+            "Probe from here", "Run every check on its schedule in this process until quit", self.action_probe_here
+        )
         for key, heading in COLUMNS:
             yield SystemCommand(
                 f"Sort by {heading.lower()}", f"Order the dashboard by {heading.lower()}", _sorter(self, key)
