@@ -241,7 +241,7 @@ async def test_in_process_probing_reaches_the_dashboard(
         assert cell(app, "lead-intake-n8n", "state") != "? unknown"
         prober = app.prober
         assert prober is not None
-    assert prober.join(0)  # quitting stopped the schedule and waited for it
+    assert prober.join(30)  # quitting stopped the schedule (without holding the screen for it)
 
 
 async def test_when_nothing_is_probing_the_dashboard_says_so_and_offers_to_probe(
@@ -272,3 +272,16 @@ async def test_no_hint_while_another_process_probes(seeded: tuple[object, Path])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not app.screen.query_one("#probe-hint").display  # the seeded results are a minute old
+
+
+async def test_a_screenshot_goes_to_a_folder_that_exists_and_says_where(seeded: tuple[object, Path]) -> None:
+    ws, path = seeded
+    folder = path.parent / "not" / "yet" / "there"
+    app = make_app(ws, path, screenshots=folder)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_screenshot()
+        await pilot.pause()
+        saved = list(folder.glob("*.svg"))
+        assert len(saved) == 1
+        assert any(str(saved[0]) in str(n.message) for n in app._notifications)

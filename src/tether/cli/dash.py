@@ -137,6 +137,9 @@ def launch(
         )
     )
     app.run(headless=headless)
+    if app.prober is not None:
+        # The screen is gone already; the schedule finishes its batch (each probe has a timeout).
+        app.prober.join(30)
     return app
 
 

@@ -78,7 +78,13 @@ def demo(
                 detail_span="1h",
                 docs_out=folder / "reports",
                 title=f"{ws.file.workspace.name} — tether demo",
+                throwaway_store="" if keep is not None else THROWAWAY.format(store=store_path),
             )
+            if keep is None:
+                typer.echo(f"tether demo: {THROWAWAY.format(store=store_path)}", err=True)
+
+
+THROWAWAY = "the demo's store {store} is deleted when it ends; `tether demo --keep DIR` keeps it (and any milestone)"
 
 
 def _headless(ws: Workspace, store_path: Path, env: dict[str, str]) -> None:

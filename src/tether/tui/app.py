@@ -10,7 +10,6 @@ reading the store (SQLite in WAL mode) on the refresh timer.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -62,6 +61,10 @@ class Settings:
     """Recorded as who acknowledged an incident."""
     theme: str = THEMES[0]
     title: str = ""
+    screenshots: Path = field(default_factory=Path)
+    """Where `ctrl+p` → "Save screenshot" writes (default: .tether/screenshots beside integrations.yaml; created)."""
+    throwaway_store: str = ""
+    """Said where something is saved into a store that is deleted on quit (the demo's): how to keep it."""
     on_first_paint: Callable[[TetherApp], None] | None = None
     """Called once, after the first dashboard with data has been painted (the startup benchmark)."""
 
@@ -70,6 +73,8 @@ class Settings:
             self.docs_out = self.workspace.root / "reports"
         if not self.title:
             self.title = self.workspace.file.workspace.name
+        if self.screenshots == Path():
+            self.screenshots = self.workspace.root / ".tether" / "screenshots"
 
     @property
     def zone(self) -> str:
@@ -123,14 +128,25 @@ class TetherApp(App[None]):
         )
         self.run_worker(self.prober.run, thread=True, group="prober", exit_on_error=False)
 
-    async def on_unmount(self) -> None:
+    def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
         if self.prober is not None:
-            # Quitting stops the schedule; its last batch is committed before the thread ends.
+            # Quitting asks the schedule to stop and does not wait for it: the screen goes at once,
+            # and whoever ran the app joins the thread after (its last batch is committed first).
             self.prober.stop()
-            await asyncio.to_thread(self.prober.join, 30)
         self.access.close()
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen into a folder that exists (Textual's default, ~/Downloads, may not)."""
+        folder = Path(path) if path else self.settings.screenshots
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as exc:
+            self.notify(f"could not save a screenshot in {folder}: {exc}", severity="error", timeout=20)
+            return
+        self.notify(saved, title="screenshot saved", timeout=10)
 
     # -- the refresh loop ------------------------------------------------------------------
 

@@ -114,6 +114,8 @@ class WizardScreen(Screen[None]):
             self.saved = result
             hint = f"; compare: tether advise --diff {result - 1} {result}" if result > 1 else ""
             self.notify(f"saved as milestone {result}{hint}", title="milestone saved")
+            if self.tether.settings.throwaway_store:
+                self.notify(self.tether.settings.throwaway_store, title="this store is temporary", timeout=20)
             self._show_result()
             self.tether.refresh_now()
 
