@@ -62,3 +62,17 @@ async def test_registry_scores_readiness_and_the_dashboard_shows_the_level(tmp_p
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert cell(app, "crm-followup-email", "readiness") == expected["crm-followup-email"].level.id
+
+
+async def test_what_to_do_wraps_inside_the_screen(tmp_path: Path) -> None:
+    app = make_app(*seeded_store(tmp_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        checks = app.screen.query_one("#readiness-checks", DataTable)
+        width = sum(column.get_render_width(checks) for column in checks.columns.values())
+        assert width <= 100  # nothing sits off the right edge
+        rows = [checks.get_row_at(i) for i in range(checks.row_count)]
+        longest = max(range(len(rows)), key=lambda i: len(plain(rows[i][3])))
+        assert checks.ordered_rows[longest].height > 1  # the long advice wraps instead of being cut

@@ -27,6 +27,8 @@ RESULT_MARKS = {
     "not-measured": Text("? not measured", style="magenta"),
     "exempt": Text("~ exempt", style="yellow"),
 }
+RESULT_WIDTH, LEVEL_WIDTH, CHECK_WIDTH, MESSAGE_MIN = 14, 5, 44, 20
+CELL_PADDING, SCROLLBAR = 2, 2
 SCORING = "Scoring every integration against the readiness ladder (rules/readiness.yaml)…"
 
 
@@ -56,8 +58,6 @@ class RegistryScreen(Screen[None]):
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one("#integrations", DataTable)
         table.add_columns("Integration", "Pattern", "Lifecycle", "Owner", "Checks", "Readiness", "Score")
-        checks: DataTable[object] = self.query_one("#readiness-checks", DataTable)
-        checks.add_columns("Result", "Level", "Check", "What was found / what to do", "Link")
         self._fill()
         table.focus()
         self.load()
@@ -147,16 +147,32 @@ class RegistryScreen(Screen[None]):
             gaps = len(card.gaps)
             text.append(f" — {gaps} check{'s' if gaps != 1 else ''} to reach {card.next_level.title}", style="dim")
         note.update(text)
+        # The message wraps in what is left of the width, with the link under it: a column of its
+        # own after a long message sat off-screen.
+        room = (checks.size.width or self.app.size.width) - RESULT_WIDTH - LEVEL_WIDTH - 4 * CELL_PADDING - SCROLLBAR
+        longest = max((len(o.check.title) for o in card.checks), default=5)
+        check_width = max(10, min(CHECK_WIDTH, longest, room // 3))
+        message_width = max(MESSAGE_MIN, room - check_width)
+        checks.clear(columns=True)
+        checks.add_column("Result", width=RESULT_WIDTH)
+        checks.add_column("Level", width=LEVEL_WIDTH)
+        checks.add_column("Check", width=check_width)
+        checks.add_column("What was found / what to do", width=message_width)
         for outcome in card.checks:
             result = str(outcome.result)
-            link = outcome.check.link.url if outcome.check.link else ""
+            found = Text(outcome.message)
+            if outcome.check.link is not None:
+                found.append(f"\n{outcome.check.link.title}: {outcome.check.link.url}", style="dim")
             checks.add_row(
                 RESULT_MARKS.get(result, Text(result)),
                 str(outcome.check.level),
-                outcome.check.title,
-                outcome.message,
-                link,
+                Text(outcome.check.title),
+                found,
+                height=None,
             )
+
+    def on_resize(self) -> None:
+        self._show_checks()
 
     def action_back(self) -> None:
         self.app.pop_screen()
