@@ -16,16 +16,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
 
 from tether import clock
 from tether.pricing import PriceBook
 from tether.tui.data import Clock, Overview, StoreAccess, overview
+from tether.tui.messages import OverviewLoaded, WorkFailed
 from tether.tui.screens.dashboard import DashboardScreen
 from tether.workspace import Workspace
 
@@ -126,7 +126,15 @@ class TetherApp(App[None]):
             max_jitter=s.max_jitter,
             budget_every=s.budget_every,
         )
-        self.run_worker(self.prober.run, thread=True, group="prober", exit_on_error=False)
+        prober = self.prober
+
+        def run() -> None:
+            try:
+                prober.run()
+            except Exception as exc:
+                self.post_message(WorkFailed("probe", exc))
+
+        self.run_worker(run, thread=True, group="prober", exit_on_error=False)
 
     def on_unmount(self) -> None:
         if self._timer is not None:
@@ -151,11 +159,15 @@ class TetherApp(App[None]):
     # -- the refresh loop ------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
-    def refresh_overview(self) -> Overview:
+    def refresh_overview(self) -> None:
         started = time.perf_counter()
-        with self.access.use() as store:
-            loaded = overview(self.settings.workspace, store, self.now(), self.book)
-        return replace(loaded, elapsed=time.perf_counter() - started)
+        try:
+            with self.access.use() as store:
+                loaded = overview(self.settings.workspace, store, self.now(), self.book)
+        except Exception as exc:  # the store may be locked, moved or mid-migration: say so, try again
+            self.post_message(WorkFailed("read the store", exc))
+            return
+        self.post_message(OverviewLoaded(replace(loaded, elapsed=time.perf_counter() - started)))
 
     def refresh_now(self) -> None:
         if self._timer is not None:
@@ -168,28 +180,27 @@ class TetherApp(App[None]):
             self._timer.stop()
         self._timer = self.set_timer(max(self.settings.refresh_every, 5 * elapsed), self.refresh_overview)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "prober" and event.state == WorkerState.ERROR:
-            self.notify(f"probing stopped: {event.worker.error}", severity="error", timeout=30)
-        if group != "overview":
+    @on(OverviewLoaded)
+    def _loaded(self, message: OverviewLoaded) -> None:
+        self.overview = message.overview
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show(message.overview)
+        self._arm(message.overview.elapsed)
+        if not self._painted:
+            self._painted = True
+            if self.settings.on_first_paint is not None:
+                callback = self.settings.on_first_paint
+                self.call_after_refresh(lambda: callback(self))
+
+    @on(WorkFailed)
+    def _failed(self, message: WorkFailed) -> None:
+        if message.what == "probe":
+            self.notify(f"probing stopped: {message.error}", severity="error", timeout=30)
             return
-        if event.state == WorkerState.ERROR:
-            self.notify(f"could not read the store: {event.worker.error}", severity="error")
+        self.notify(f"could not {message.what}: {message.error}", severity="error")
+        if message.what == "read the store":
             self._arm(1.0)
-        elif event.state == WorkerState.SUCCESS:
-            result = event.worker.result
-            assert isinstance(result, Overview)
-            self.overview = result
-            for screen in self.screen_stack:
-                if isinstance(screen, DashboardScreen):
-                    screen.show(result)
-            self._arm(result.elapsed)
-            if not self._painted:
-                self._painted = True
-                if self.settings.on_first_paint is not None:
-                    callback = self.settings.on_first_paint
-                    self.call_after_refresh(lambda: callback(self))
 
     def note_apply(self, seconds: float) -> None:
         self.apply_times.append(seconds)

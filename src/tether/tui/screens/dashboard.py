@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
 from tether.tui import format as fmt
 from tether.tui.data import COLUMNS, Overview, Row, fit_columns, visible
+from tether.tui.screens.base import TetherScreen
 from tether.tui.widgets.summary import Summary, summary_text
-
-if TYPE_CHECKING:
-    from tether.tui.app import TetherApp
 
 SORTABLE = [key for key, _ in COLUMNS]
 INDEX = {key: i for i, (key, _) in enumerate(COLUMNS)}
@@ -30,7 +27,7 @@ CHUNK = 100
 """Rows added to the table per frame when it is refilled (more than a screenful)."""
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(TetherScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
         Binding("slash", "filter", "Filter"),
@@ -57,10 +54,6 @@ class DashboardScreen(Screen[None]):
         """Rows of the last rebuild are still being added (a chunk per frame)."""
         self._columns: dict[str, int | None] = {}
         """The columns on show (those that fit the width, by priority): key -> fixed width or None."""
-
-    @property
-    def tether(self) -> TetherApp:
-        return cast("TetherApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Summary(id="summary")

@@ -4,31 +4,33 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.syntax import Syntax
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
 
-from tether.checks.result import CheckResult
 from tether.checks.states import State, worst
 from tether.store.incidents import Incident, acknowledge
 from tether.store.rollups import SPANS
 from tether.tui import format as fmt
-from tether.tui.data import Detail, Runbook, detail, failed_conditions, generate_docs, runbook
+from tether.tui.data import Detail, detail, failed_conditions, generate_docs, runbook
+from tether.tui.messages import (
+    DetailLoaded,
+    IncidentAcknowledged,
+    ProbeFinished,
+    RunbookRendered,
+    WorkFailed,
+)
 from tether.tui.probing import probe_once
+from tether.tui.screens.base import TetherScreen
 from tether.tui.screens.confirm import ConfirmScreen
 from tether.tui.widgets.chart import MetricChart
-
-if TYPE_CHECKING:
-    from tether.tui.app import TetherApp
 
 SPAN_KEYS = {"1": "1h", "2": "24h", "3": "7d", "4": "30d"}
 
@@ -41,7 +43,7 @@ def incident_status(incident: Incident) -> Text:
     return Text("OPEN", style="bold red")
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(TetherScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("p", "probe", "Probe now"),
@@ -62,10 +64,6 @@ class DetailScreen(Screen[None]):
         self.span = span
         self.data: Detail | None = None
         self._timer: Timer | None = None
-
-    @property
-    def tether(self) -> TetherApp:
-        return cast("TetherApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.integration_name, style="bold"), id="detail-title")
@@ -105,61 +103,89 @@ class DetailScreen(Screen[None]):
     # -- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load(self) -> Detail:
+    def load(self) -> None:
         app = self.tether
-        with app.access.use() as store:
-            return detail(app.settings.workspace, store, self.integration_name, self.span, app.now(), app.book)
+        try:
+            with app.access.use() as store:
+                data = detail(app.settings.workspace, store, self.integration_name, self.span, app.now(), app.book)
+        except Exception as exc:
+            self.post_message(WorkFailed("load this integration", exc))
+            return
+        self.post_message(DetailLoaded(data))
 
     @work(thread=True, exclusive=True, group="runbook", exit_on_error=False)
-    def load_runbook(self) -> Runbook:
+    def load_runbook(self) -> None:
         app = self.tether
-        with app.access.use() as store:
-            return Runbook(runbook(app.settings.workspace, store, self.integration_name))
+        try:
+            with app.access.use() as store:
+                markdown = runbook(app.settings.workspace, store, self.integration_name)
+        except Exception as exc:
+            self.post_message(WorkFailed("render the runbook", exc))
+            return
+        self.post_message(RunbookRendered(markdown))
 
     @work(thread=True, exclusive=True, group="docs", exit_on_error=False)
-    def write_docs(self) -> Runbook:
+    def write_docs(self) -> None:
         app = self.tether
-        with app.access.use() as store:
-            return generate_docs(app.settings.workspace, store, app.settings.docs_out, self.integration_name)
+        try:
+            with app.access.use() as store:
+                written = generate_docs(app.settings.workspace, store, app.settings.docs_out, self.integration_name)
+        except Exception as exc:
+            self.post_message(WorkFailed("generate the documents", exc))
+            return
+        self.post_message(RunbookRendered(written.markdown, written.written))
 
     @work(thread=True, exclusive=True, group="probe-now", exit_on_error=False)
-    def probe(self) -> list[CheckResult]:
-        app = self.tether
-        s = app.settings
-        return probe_once(s.workspace, s.store_path, [self.integration_name], s.env)
+    def probe(self) -> None:
+        s = self.tether.settings
+        try:
+            results = probe_once(s.workspace, s.store_path, [self.integration_name], s.env)
+        except Exception as exc:
+            self.post_message(WorkFailed("probe now", exc))
+            return
+        self.post_message(ProbeFinished(self.integration_name, results))
 
     @work(thread=True, exclusive=True, group="acknowledge", exit_on_error=False)
-    def ack(self, incident_id: int) -> Incident:
+    def ack(self, incident_id: int) -> None:
         app = self.tether
-        with app.access.use() as store:
-            return acknowledge(store, incident_id, app.now(), app.settings.user or None)
+        try:
+            with app.access.use() as store:
+                incident = acknowledge(store, incident_id, app.now(), app.settings.user or None)
+        except Exception as exc:
+            self.post_message(WorkFailed("acknowledge the incident", exc))
+            return
+        self.post_message(IncidentAcknowledged(incident))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker, group = event.worker, event.worker.group
-        if event.state == WorkerState.ERROR:
-            self.notify(f"{group}: {worker.error}", title="could not finish", severity="error")
-            if group == "detail":
-                self._arm()
-            return
-        if event.state != WorkerState.SUCCESS:
-            return
-        result = worker.result
-        if group == "detail" and isinstance(result, Detail):
-            self.show(result)
+    @on(DetailLoaded)
+    def _loaded(self, message: DetailLoaded) -> None:
+        self.show(message.detail)
+        self._arm()
+
+    @on(RunbookRendered)
+    def _runbook(self, message: RunbookRendered) -> None:
+        self.query_one("#runbook-text", Markdown).update(message.markdown)
+        if message.written is not None:
+            out = self.tether.settings.docs_out
+            self.notify(f"{len(message.written)} written, the rest unchanged, in {out}", title="documents")
+
+    @on(ProbeFinished)
+    def _probed(self, message: ProbeFinished) -> None:
+        states = ", ".join(f"{r.check} {r.state}" for r in message.results)
+        overall = worst(r.state for r in message.results) if message.results else State.UNKNOWN
+        self.notify(states or "no checks to run", title=f"probed {message.name}: {overall}")
+        self.reload()
+
+    @on(IncidentAcknowledged)
+    def _acknowledged(self, message: IncidentAcknowledged) -> None:
+        self.notify(f"incident #{message.incident.id} acknowledged; reminders stop", title="acknowledged")
+        self.reload()
+
+    @on(WorkFailed)
+    def _failed(self, message: WorkFailed) -> None:
+        message.stop()  # handled here, not again by the app
+        self.notify(f"{message.error}", title=f"could not {message.what}", severity="error")
+        if message.what == "load this integration":
             self._arm()
-        elif group in ("runbook", "docs") and isinstance(result, Runbook):
-            self.query_one("#runbook-text", Markdown).update(result.markdown)
-            if group == "docs":
-                out = self.tether.settings.docs_out
-                self.notify(f"{len(result.written)} written, the rest unchanged, in {out}", title="documents")
-        elif group == "probe-now" and isinstance(result, list):
-            states = ", ".join(f"{r.check} {r.state}" for r in result)
-            overall = worst(r.state for r in result) if result else State.UNKNOWN
-            self.notify(states or "no checks to run", title=f"probed {self.integration_name}: {overall}")
-            self.reload()
-        elif group == "acknowledge" and isinstance(result, Incident):
-            self.notify(f"incident #{result.id} acknowledged; reminders stop", title="acknowledged")
-            self.reload()
 
     def _arm(self) -> None:
         if self._timer is not None:

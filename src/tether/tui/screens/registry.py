@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-from textual.worker import Worker, WorkerState
 
 from tether.readiness.ladder import Scorecard
 from tether.tui.format import NOT_MEASURED
+from tether.tui.messages import ReadinessScored, WorkFailed
 from tether.tui.readiness import score_all
-
-if TYPE_CHECKING:
-    from tether.tui.app import TetherApp
+from tether.tui.screens.base import TetherScreen
 
 RESULT_MARKS = {
     "pass": Text("✔ pass", style="green"),
@@ -32,7 +29,7 @@ CELL_PADDING, SCROLLBAR = 2, 2
 SCORING = "Scoring every integration against the readiness ladder (rules/readiness.yaml)…"
 
 
-class RegistryScreen(Screen[None]):
+class RegistryScreen(TetherScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open"),
@@ -42,10 +39,6 @@ class RegistryScreen(Screen[None]):
         super().__init__(id="registry")
         self.cards: dict[str, Scorecard] | None = None
         """None until scored (or when scoring failed): levels then read "not measured"."""
-
-    @property
-    def tether(self) -> TetherApp:
-        return cast("TetherApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Registry and readiness", style="bold"), id="registry-title")
@@ -63,24 +56,29 @@ class RegistryScreen(Screen[None]):
         self.load()
 
     @work(thread=True, exclusive=True, group="readiness", exit_on_error=False)
-    def load(self) -> dict[str, Scorecard]:
+    def load(self) -> None:
         app = self.tether
-        with app.access.use() as store:
-            return {card.integration.name: card for card in score_all(app.settings.workspace, store, app.now())}
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "readiness":
+        try:
+            with app.access.use() as store:
+                cards = {c.integration.name: c for c in score_all(app.settings.workspace, store, app.now())}
+        except Exception as exc:
+            self.post_message(WorkFailed("score readiness", exc))
             return
-        if event.state == WorkerState.ERROR:
-            self.notify(str(event.worker.error), title="could not score readiness", severity="error", timeout=20)
-            self.query_one("#readiness-note", Static).update(
-                Text(f"Readiness could not be scored: {event.worker.error}", style="bold red")
-            )
-        elif event.state == WorkerState.SUCCESS:
-            result = event.worker.result
-            self.cards = result if isinstance(result, dict) else None
-            self._fill()
-            self.tether.refresh_now()  # the dashboard's readiness column reads what was just recorded
+        self.post_message(ReadinessScored(cards))
+
+    @on(ReadinessScored)
+    def _scored(self, message: ReadinessScored) -> None:
+        self.cards = message.cards
+        self._fill()
+        self.tether.refresh_now()  # the dashboard's readiness column reads what was just recorded
+
+    @on(WorkFailed)
+    def _failed(self, message: WorkFailed) -> None:
+        message.stop()
+        self.notify(str(message.error), title=f"could not {message.what}", severity="error", timeout=20)
+        self.query_one("#readiness-note", Static).update(
+            Text(f"Readiness could not be scored: {message.error}", style="bold red")
+        )
 
     def _fill(self) -> None:
         table: DataTable[object] = self.query_one("#integrations", DataTable)

@@ -7,40 +7,29 @@ the same order, the same applicability, the same validation and the same assessm
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Markdown, OptionList, ProgressBar, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker, WorkerState
 
 from tether.advisor.answers import AnswerProblem, Answers, AnswerValue, parse_typed
 from tether.advisor.engine import Advisor, Assessment, QuestionView, context_of
 from tether.advisor.lens import Question, QuestionKind
 from tether.store.assessments import latest_milestone, save_milestone
 from tether.tui.assessment_view import assessment_markdown
+from tether.tui.messages import AdvisorLoaded, MilestoneSaved, WorkFailed
+from tether.tui.screens.base import TetherScreen
 from tether.tui.widgets.ticklist import TickList
 
-if TYPE_CHECKING:
-    from tether.tui.app import TetherApp
 
-
-@dataclass(frozen=True)
-class Start:
-    advisor: Advisor
-    previous: Answers
-    """The latest milestone's answers, offered as the starting point."""
-
-
-class WizardScreen(Screen[None]):
+class WizardScreen(TetherScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Dashboard"),
         Binding("ctrl+b", "back", "Back"),
@@ -56,10 +45,6 @@ class WizardScreen(Screen[None]):
         self.position = 0
         self.assessment: Assessment | None = None
         self.saved: int | None = None
-
-    @property
-    def tether(self) -> TetherApp:
-        return cast("TetherApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="wizard-head"):
@@ -85,39 +70,48 @@ class WizardScreen(Screen[None]):
         self.start()
 
     @work(thread=True, exclusive=True, group="advisor", exit_on_error=False)
-    def start(self) -> Start:
+    def start(self) -> None:
         app = self.tether
-        advisor = Advisor.load(app.settings.workspace.root)
-        with app.access.use() as store:
-            latest = latest_milestone(store)
-        return Start(advisor, dict(latest["answers"]) if latest else {})
+        try:
+            advisor = Advisor.load(app.settings.workspace.root)
+            with app.access.use() as store:
+                latest = latest_milestone(store)
+        except Exception as exc:
+            self.post_message(WorkFailed("load the questionnaire", exc))
+            return
+        self.post_message(AdvisorLoaded(advisor, dict(latest["answers"]) if latest else {}))
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def save(self, data: dict[str, Any]) -> int:
+    def save(self, data: dict[str, Any]) -> None:
         app = self.tether
-        with app.access.use() as store:
-            return save_milestone(store, data, app.now())
+        try:
+            with app.access.use() as store:
+                number = save_milestone(store, data, app.now())
+        except Exception as exc:
+            self.post_message(WorkFailed("save the milestone", exc))
+            return
+        self.post_message(MilestoneSaved(number))
 
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if event.state == WorkerState.ERROR:
-            self.notify(str(event.worker.error), title=f"advisor: could not {group}", severity="error")
-            return
-        if event.state != WorkerState.SUCCESS:
-            return
-        result = event.worker.result
-        if group == "advisor" and isinstance(result, Start):
-            self.advisor, self.previous = result.advisor, result.previous
-            self.position = self._applicable_from(0, 1)
-            await self._show_question()
-        elif group == "save" and isinstance(result, int):
-            self.saved = result
-            hint = f"; compare: tether advise --diff {result - 1} {result}" if result > 1 else ""
-            self.notify(f"saved as milestone {result}{hint}", title="milestone saved")
-            if self.tether.settings.throwaway_store:
-                self.notify(self.tether.settings.throwaway_store, title="this store is temporary", timeout=20)
-            self._show_result()
-            self.tether.refresh_now()
+    @on(AdvisorLoaded)
+    async def _loaded(self, message: AdvisorLoaded) -> None:
+        self.advisor, self.previous = message.advisor, message.previous
+        self.position = self._applicable_from(0, 1)
+        await self._show_question()
+
+    @on(MilestoneSaved)
+    def _saved(self, message: MilestoneSaved) -> None:
+        result = self.saved = message.number
+        hint = f"; compare: tether advise --diff {result - 1} {result}" if result > 1 else ""
+        self.notify(f"saved as milestone {result}{hint}", title="milestone saved")
+        if self.tether.settings.throwaway_store:
+            self.notify(self.tether.settings.throwaway_store, title="this store is temporary", timeout=20)
+        self._show_result()
+        self.tether.refresh_now()
+
+    @on(WorkFailed)
+    def _failed(self, message: WorkFailed) -> None:
+        message.stop()
+        self.notify(str(message.error), title=f"advisor: could not {message.what}", severity="error")
 
     # -- the questions ---------------------------------------------------------------------
 
