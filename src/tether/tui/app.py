@@ -218,6 +218,11 @@ class TetherApp(App[None]):
 
         self.push_screen(WizardScreen())
 
+    def open_incidents(self) -> None:
+        from tether.tui.screens.incidents import IncidentsScreen
+
+        self.push_screen(IncidentsScreen())
+
     def open_registry(self) -> None:
         from tether.tui.screens.registry import RegistryScreen
 
@@ -247,6 +252,9 @@ class TetherApp(App[None]):
         )
         yield SystemCommand(
             "Registry and readiness", "Each integration's readiness checks and fixes", self.open_registry
+        )
+        yield SystemCommand(
+            "Incidents", "Every integration's incidents, open first, with acknowledge", self.open_incidents
         )
         yield SystemCommand("Help", "States, marks and every key", self.action_help)
         yield SystemCommand(

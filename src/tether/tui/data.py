@@ -249,6 +249,20 @@ def visible(rows: list[Row], text: str, column: str, reverse: bool) -> list[Row]
     return shown
 
 
+def workspace_incidents(store: Store, limit: int = 500) -> list[Incident]:
+    """Every integration's incidents: open and unacknowledged first, then acknowledged, then resolved.
+
+    Newest first within each.
+    """
+
+    def rank(x: Incident) -> int:
+        if x.resolved_at is not None:
+            return 2
+        return 1 if x.acknowledged_at is not None else 0
+
+    return sorted(incidents(store, limit=limit), key=lambda x: (rank(x), -x.opened_at, -x.id))
+
+
 # -- one integration ---------------------------------------------------------------------------
 
 

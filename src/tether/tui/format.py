@@ -13,6 +13,7 @@ from rich.text import Text
 
 from tether.checks.states import SEVERITY, State
 from tether.figures import IntegrationFigures
+from tether.store.incidents import Incident
 
 SYMBOLS = {State.HEALTHY: "●", State.DEGRADED: "▲", State.UNKNOWN: "?", State.DOWN: "✖"}
 """A distinct shape per state, so the table reads in monochrome and for colour-blind users."""
@@ -33,6 +34,14 @@ def reason_text(state: State | str, reason: str | None) -> Text:
     if s is State.HEALTHY or not reason:
         return Text("")
     return Text(reason, style=STYLES[s].replace("bold ", ""))
+
+
+def incident_status(incident: Incident) -> Text:
+    if incident.resolved_at is not None:
+        return Text("resolved", style="dim")
+    if incident.acknowledged_at is not None:
+        return Text("acknowledged", style="yellow")
+    return Text("OPEN", style="bold red")
 
 
 def state_rank(state: State | str) -> int:

@@ -60,6 +60,12 @@ class IncidentAcknowledged(Message):
         self.incident = incident
 
 
+class IncidentsLoaded(Message):
+    def __init__(self, incidents: list[Incident]) -> None:
+        super().__init__()
+        self.incidents = incidents
+
+
 class ReadinessScored(Message):
     def __init__(self, cards: dict[str, Scorecard]) -> None:
         super().__init__()

@@ -6,7 +6,7 @@ registered the typed search, a key pressed twice) answers no.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+if TYPE_CHECKING:
+    from tether.store.incidents import Incident
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -48,3 +51,13 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def acknowledge_question(incident: Incident, user: str) -> ConfirmScreen:
+    """Acknowledging stops the reminders to whoever is on call: ask, naming the incident and what it covers."""
+    about = incident.integration or incident.vendor or ", ".join(incident.affected) or incident.key
+    return ConfirmScreen(
+        f"Acknowledge incident #{incident.id} on {about}?",
+        "Acknowledge",
+        f"{incident.reason}\nReminders stop; it is recorded as acknowledged by {user or 'you'}.",
+    )

@@ -37,6 +37,7 @@ class DashboardScreen(TetherScreen):
         Binding("r", "reverse", "Reverse", show=False),
         Binding("a", "advisor", "Advisor"),
         Binding("g", "registry", "Registry"),
+        Binding("i", "incidents", "Incidents"),
         Binding("f5", "refresh", "Refresh", show=False),
         Binding("P", "probe_here", "Probe here", show=False),
     ]
@@ -297,6 +298,9 @@ class DashboardScreen(TetherScreen):
 
     def action_registry(self) -> None:
         self.tether.open_registry()
+
+    def action_incidents(self) -> None:
+        self.tether.open_incidents()
 
     def action_refresh(self) -> None:
         self.tether.refresh_now()

@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
 
 from tether.checks.states import State, worst
-from tether.store.incidents import Incident, acknowledge
+from tether.store.incidents import acknowledge
 from tether.store.rollups import SPANS
 from tether.tui import format as fmt
 from tether.tui.data import Detail, detail, failed_conditions, generate_docs, runbook
@@ -29,18 +29,10 @@ from tether.tui.messages import (
 )
 from tether.tui.probing import probe_once
 from tether.tui.screens.base import TetherScreen
-from tether.tui.screens.confirm import ConfirmScreen
+from tether.tui.screens.confirm import ConfirmScreen, acknowledge_question
 from tether.tui.widgets.chart import MetricChart
 
 SPAN_KEYS = {"1": "1h", "2": "24h", "3": "7d", "4": "30d"}
-
-
-def incident_status(incident: Incident) -> Text:
-    if incident.resolved_at is not None:
-        return Text("resolved", style="dim")
-    if incident.acknowledged_at is not None:
-        return Text("acknowledged", style="yellow")
-    return Text("OPEN", style="bold red")
 
 
 class DetailScreen(TetherScreen):
@@ -262,7 +254,7 @@ class DetailScreen(TetherScreen):
                 "—" if x.acknowledged_at is None else f"{fmt.when(x.acknowledged_at, zone)} {x.acknowledged_by or ''}"
             )
             table.add_row(
-                str(x.id), incident_status(x), fmt.when(x.opened_at, zone), x.cause, x.reason, acked, key=str(x.id)
+                str(x.id), fmt.incident_status(x), fmt.when(x.opened_at, zone), x.cause, x.reason, acked, key=str(x.id)
             )
         if chosen is not None and any(x.id == chosen for x in data.incidents):
             table.move_cursor(row=table.get_row_index(str(chosen)), animate=False)
@@ -305,16 +297,7 @@ class DetailScreen(TetherScreen):
             if yes:
                 self.ack(target)
 
-        # Acknowledging stops the reminders to whoever is on call: never on a stray key.
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Acknowledge incident #{target} on {self.integration_name}?",
-                "Acknowledge",
-                f"{incident.reason}\nReminders stop; it is recorded as acknowledged by "
-                f"{self.tether.settings.user or 'you'}.",
-            ),
-            answered,
-        )
+        self.app.push_screen(acknowledge_question(incident, self.tether.settings.user), answered)
 
     def action_generate_docs(self) -> None:
         out = self.tether.settings.docs_out

@@ -38,6 +38,7 @@ a `!` after the figures means the month-end projection is above budget. **Qualit
 - `s` / `r` — sort by the next column / reverse (or click a heading)
 - `a` — the advisor wizard
 - `g` — the registry and readiness checks
+- `i` — every incident in the workspace, open first (`a` acknowledges, asking first; `enter` opens the integration)
 - `f5` — refresh now (it also refreshes by itself)
 
 ## Integration
