@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets._footer import FooterKey
 
 from tests.tui_support import SIZE, cell, make_app, seeded_store, settle
 from tether.tui.data import PRIORITY, fit_columns
@@ -38,6 +39,9 @@ async def test_the_dashboard_fits_the_terminal(tmp_path: Path, width: int, heigh
         assert screen.query_one(Summary).region.height == (1 if width < 110 else 2)
         footer = screen.query_one(Footer)
         assert footer.region.height == 1 and footer.region.bottom == height  # the footer is on screen
+        shown_keys = [k for k in footer.query(FooterKey) if k.display]
+        assert shown_keys and all(k.region.right <= width for k in shown_keys)  # no key cut at the edge
+        assert any(k.has_class("-command-palette") for k in shown_keys)
         # The table takes the rest: header, filter, footer and (from ROOMY rows) the highlighted row's panel.
         assert table.region.height >= height - 4 - (6 if height >= ROOMY else 0)
     if width >= 250:

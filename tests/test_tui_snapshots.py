@@ -57,6 +57,8 @@ CASES: dict[str, tuple[Steps, dict[str, Any]]] = {
     "wizard_first_question": (steps("a"), {}),
     "wizard_recommendation": (steps("a", finish_wizard=True), {}),
     "registry": (steps("g"), {}),
+    "incidents": (steps("i"), {}),
+    "acknowledge_asks_first": (steps("a", detail="support-portal-rag", tab="incidents"), {}),
     "help": (steps("question_mark"), {}),
 }
 

@@ -10,12 +10,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
 from tether.tui import format as fmt
 from tether.tui.data import COLUMNS, Overview, Row, fit_columns, visible
 from tether.tui.screens.base import TetherScreen
+from tether.tui.widgets.footer import FittingFooter
 from tether.tui.widgets.summary import Summary, summary_text
 
 SORTABLE = [key for key, _ in COLUMNS]
@@ -63,7 +64,7 @@ class DashboardScreen(TetherScreen):
         # The cells keep their colours under the cursor: a light theme's cursor would turn the cost bar white.
         yield DataTable(id="table", cursor_type="row", zebra_stripes=True, cursor_foreground_priority="renderable")
         yield Static(id="selected")
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -13,7 +13,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
 
 from tether.checks.states import State, worst
 from tether.store.incidents import acknowledge
@@ -31,6 +31,7 @@ from tether.tui.probing import probe_once
 from tether.tui.screens.base import TetherScreen
 from tether.tui.screens.confirm import ConfirmScreen, acknowledge_question
 from tether.tui.widgets.chart import MetricChart
+from tether.tui.widgets.footer import FittingFooter
 
 SPAN_KEYS = {"1": "1h", "2": "24h", "3": "7d", "4": "30d"}
 
@@ -75,7 +76,7 @@ class DetailScreen(TetherScreen):
                 yield Static(id="definition-text")
             with TabPane("Runbook", id="runbook"), VerticalScroll():
                 yield Markdown("Rendering the runbook…", id="runbook-text")
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         checks: DataTable[object] = self.query_one("#checks", DataTable)

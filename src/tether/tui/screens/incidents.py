@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tether.store.incidents import Incident, acknowledge
 from tether.tui import format as fmt
@@ -17,6 +17,7 @@ from tether.tui.data import workspace_incidents
 from tether.tui.messages import IncidentAcknowledged, IncidentsLoaded, WorkFailed
 from tether.tui.screens.base import TetherScreen
 from tether.tui.screens.confirm import acknowledge_question
+from tether.tui.widgets.footer import FittingFooter
 
 
 class IncidentsScreen(TetherScreen):
@@ -33,7 +34,7 @@ class IncidentsScreen(TetherScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text("Incidents — every integration, open first", style="bold"), id="incidents-title")
         yield DataTable(id="all-incidents", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tether.readiness.ladder import Scorecard
 from tether.tui.format import NOT_MEASURED
 from tether.tui.messages import ReadinessScored, WorkFailed
 from tether.tui.readiness import score_all
 from tether.tui.screens.base import TetherScreen
+from tether.tui.widgets.footer import FittingFooter
 
 RESULT_MARKS = {
     "pass": Text("✔ pass", style="green"),
@@ -46,7 +47,7 @@ class RegistryScreen(TetherScreen):
         yield Static(id="readiness-note")
         yield DataTable(id="readiness-checks", cursor_type="row")
         yield Static(id="readiness-detail")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one("#integrations", DataTable)

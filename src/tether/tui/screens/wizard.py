@@ -15,7 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Markdown, OptionList, ProgressBar, SelectionList, Static
+from textual.widgets import Button, Input, Markdown, OptionList, ProgressBar, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -26,6 +26,7 @@ from tether.store.assessments import latest_milestone, save_milestone
 from tether.tui.assessment_view import assessment_markdown
 from tether.tui.messages import AdvisorLoaded, MilestoneSaved, WorkFailed
 from tether.tui.screens.base import TetherScreen
+from tether.tui.widgets.footer import FittingFooter
 from tether.tui.widgets.ticklist import TickList
 
 
@@ -62,7 +63,7 @@ class WizardScreen(TetherScreen):
             yield Button("Back", id="back")
             yield Button("Next", id="next", variant="primary")
             yield Button("Save as milestone", id="save", variant="success")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#result").display = False
