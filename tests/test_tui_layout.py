@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets._footer import FooterKey
 
 from tests.tui_support import SIZE, cell, make_app, seeded_store, settle
-from tether.tui.data import PRIORITY, fit_columns
+from tether.tui.data import PRIORITY, fit_columns, natural_widths
 from tether.tui.screens.dashboard import ROOMY, DashboardScreen
 from tether.tui.widgets.summary import Summary
 
@@ -79,7 +79,8 @@ def test_columns_drop_by_priority_as_the_width_shrinks(tmp_path: Path) -> None:
     ws, path = seeded_store(tmp_path)
     with open_store(path) as store:
         rows = overview(ws, store, NOW, PriceBook.load(ws.root)).rows
-    seen = [list(fit_columns(rows, width)) for width in range(40, 260, 10)]
+    natural = natural_widths(rows)
+    seen = [list(fit_columns(natural, width)) for width in range(40, 260, 10)]
     counts = [len(keys) for keys in seen]
     assert counts == sorted(counts)  # wider never shows fewer columns
     assert all(keys[:3] == ["state", "name", "reason"] for keys in seen)

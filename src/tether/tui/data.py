@@ -187,6 +187,8 @@ class Overview:
     """When any prober last recorded a result (None: never)."""
     quiet: bool = False
     """No prober has written for longer than the workspace's checks allow."""
+    widths: dict[str, int] = field(default_factory=dict)
+    """Each column's natural width (`natural_widths`), so the UI thread measures no cell to fit columns."""
     elapsed: float = 0.0
     """Seconds the load took in its worker (the next refresh waits in proportion)."""
 
@@ -205,7 +207,7 @@ def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overvi
     incidents = sum(1 for r in rows if r.figures.incident is not None)
     last = last_result_at(store)
     quiet = last is None or now - last > quiet_after(ws)
-    return Overview(rows, now, counts, incidents, spent, budget, last, quiet)
+    return Overview(rows, now, counts, incidents, spent, budget, last, quiet, natural_widths(rows))
 
 
 CELL_PADDING = 2
@@ -213,17 +215,20 @@ CELL_PADDING = 2
 REASON_MIN = 16
 
 
-def fit_columns(rows: list[Row], width: int) -> dict[str, int | None]:
+def natural_widths(rows: list[Row]) -> dict[str, int]:
+    """Each column's width with its widest cell or heading, padding included (measured in the worker)."""
+    return {
+        key: max([len(heading), *(r.cells[i].cell_len for r in rows)]) + CELL_PADDING
+        for i, (key, heading) in enumerate(COLUMNS)
+    }
+
+
+def fit_columns(natural: dict[str, int], width: int) -> dict[str, int | None]:
     """The columns that fit in `width`, by PRIORITY, in table order: key -> fixed width (None: as wide as its cells).
 
     State and name always stay; the reason gets at least REASON_MIN when any row has one, and
     whatever is left over after the other columns that fit, up to its full length.
     """
-    index = {key: i for i, (key, _) in enumerate(COLUMNS)}
-    natural = {
-        key: max([len(heading), *(r.cells[index[key]].cell_len for r in rows)]) + CELL_PADDING
-        for key, heading in COLUMNS
-    }
     reason_full = min(natural["reason"], REASON_WIDTH + CELL_PADDING)
     reason_least = min(reason_full, REASON_MIN + CELL_PADDING)
     left = width - natural["state"] - natural["name"] - reason_least

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
 from tether.tui import format as fmt
-from tether.tui.data import COLUMNS, Overview, Row, fit_columns, visible
+from tether.tui.data import COLUMNS, Overview, Row, fit_columns, natural_widths, visible
 from tether.tui.screens.base import TetherScreen
 from tether.tui.widgets.footer import FittingFooter
 from tether.tui.widgets.summary import Summary, summary_text
@@ -87,7 +87,8 @@ class DashboardScreen(TetherScreen):
         rows = visible(self.overview.rows, self.query_one(Input).value, self.sort_column, self.reverse)
         names = [r.name for r in rows]
         current = self.selected()
-        columns = fit_columns(self.overview.rows, max(20, table.size.width - 2) if table.size.width else 120)
+        widths = self.overview.widths or natural_widths(self.overview.rows)
+        columns = fit_columns(widths, max(20, table.size.width - 2) if table.size.width else 120)
         if columns != self._columns:
             self._columns = columns
             rebuild = True
