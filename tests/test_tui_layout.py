@@ -52,7 +52,7 @@ async def test_the_reason_is_on_the_dashboard(tmp_path: Path) -> None:
     app = make_app(*seeded_store(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert cell(app, "hubspot-ai-scoring", "reason").startswith("hubspot-status: minor: Delays in AI")
+        assert cell(app, "hubspot-ai-scoring", "reason").startswith("hubspot-status: min")
         assert cell(app, "lead-intake-n8n", "reason") == "workflow-runs: not probed yet"
         assert cell(app, "lead-intake-zapier", "reason").startswith("over budget: $461.66 projected")
         assert cell(app, "crm-followup-email", "reason") == ""  # healthy: nothing to explain
@@ -84,3 +84,20 @@ def test_columns_drop_by_priority_as_the_width_shrinks(tmp_path: Path) -> None:
     counts = [len(keys) for keys in seen]
     assert counts == sorted(counts)  # wider never shows fewer columns
     assert all(keys[:3] == ["state", "name", "reason"] for keys in seen)
+
+
+async def test_each_row_has_a_heartbeat_of_the_last_24_hours(tmp_path: Path) -> None:
+    app = make_app(*seeded_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        portal = cell(app, "support-portal-rag", "beat")
+        assert len(portal) == 24
+        assert portal[-1] == "·"  # the hour that has just begun: no probe yet
+        assert portal[-2] in "▄▁"  # the last 40 minutes failed
+        assert set(cell(app, "lead-intake-n8n", "beat")) == {"·"}  # never probed
+
+
+def test_the_heartbeat_reads_in_shape_as_well_as_colour() -> None:
+    from tether.tui.format import heartbeat
+
+    assert heartbeat((None, 1.0, 0.75, 0.0)).plain == "·█▄▁"

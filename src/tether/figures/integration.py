@@ -32,7 +32,10 @@ from tether.store.db import Store
 from tether.store.evals import latest_quality
 from tether.store.incidents import Incident, open_incidents
 from tether.store.results import latest_per_check
-from tether.store.rollups import Evidence, Totals, Windows, total, windows
+from tether.store.rollups import HOUR, Evidence, Totals, Windows, bucket_start, hourly_probes, total, windows
+
+HOURS = 24
+"""The hours of `last_day`, the dashboard's heartbeat bar."""
 
 
 class Source(StrEnum):
@@ -152,6 +155,8 @@ class IntegrationFigures:
     cost: CostFigures
     incident: Incident | None
     checks: list[CheckFigures] = field(default_factory=list)
+    last_day: tuple[float | None, ...] = ()
+    """Uptime in each of the last 24 hours, oldest first, from probes (None: no probe counted that hour)."""
 
     @property
     def quality_rate(self) -> float | None:
@@ -202,6 +207,8 @@ def read_figures(
     latest = {(r["integration"], r["check"]): r for r in latest_per_check(store)}
     incidents = open_incidents(store.db)
     evals = latest_quality(store)
+    hourly = hourly_probes(store, now, HOURS, None if names is None else list(names))
+    hours = [bucket_start(now, HOUR) - HOUR * back for back in range(HOURS - 1, -1, -1)]
     by_integration: dict[str, dict[Evidence, list[Windows]]] = {}
     for (name, _, evidence), w in history.items():
         by_integration.setdefault(name, {}).setdefault(evidence, []).append(w)
@@ -251,6 +258,10 @@ def read_figures(
                 cost=cost,
                 incident=next((i for i in incidents if i.concerns(integration.name)), None),
                 checks=checks,
+                last_day=tuple(
+                    t.uptime if (t := hourly.get(integration.name, {}).get(hour)) is not None else None
+                    for hour in hours
+                ),
             )
         )
     return rows

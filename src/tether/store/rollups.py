@@ -382,6 +382,21 @@ SPANS: dict[str, tuple[float, int]] = {
 """A chart's span: how far back it reaches, and the resolution it reads."""
 
 
+def hourly_probes(
+    store: Store, now: float, hours: int = 24, names: Sequence[str] | None = None
+) -> dict[str, dict[float, Totals]]:
+    """Each integration's probe totals per hour over the last `hours` (its checks summed), in one query."""
+    params: list[Any] = [HOUR, bucket_start(now - hours * HOUR, HOUR), str(Evidence.PROBE)]
+    where = "resolution = ? AND bucket > ? AND evidence = ?"
+    if names is not None:
+        where += f" AND integration IN ({', '.join('?' for _ in names) or 'NULL'})"
+        params.extend(names)
+    found: dict[str, dict[float, Totals]] = {}
+    for row in store.db.query(f"SELECT * FROM rollups WHERE {where}", params):
+        found.setdefault(row["integration"], {}).setdefault(row["bucket"], Totals()).add_row(row)
+    return found
+
+
 def series(
     store: Store,
     integration: str,

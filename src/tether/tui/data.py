@@ -1,7 +1,7 @@
 """What the screens show, read from the headless core in worker threads (no textual here).
 
 Each function costs a fixed number of store queries however many integrations there are: the
-figures come from `tether.figures.read_figures` (six queries), readiness from one more, and a
+figures come from `tether.figures.read_figures` (seven queries), readiness from one more, and a
 detail screen's history from the rollups (`series`), never raw results. No figure is computed
 here: the cells are the figures, formatted.
 """
@@ -40,6 +40,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("pattern", "Pattern"),
     ("owner", "Owner"),
     ("uptime", "Uptime 24h"),
+    ("beat", "Last 24 hours"),
     ("success", "Success"),
     ("p95", "p95"),
     ("cost", "Cost this month"),
@@ -56,6 +57,7 @@ PRIORITY: tuple[str, ...] = (
     "cost",
     "success",
     "p95",
+    "beat",
     "readiness",
     "quality",
     "owner",
@@ -137,6 +139,7 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
         Text(figures.pattern),
         Text(owner),
         Text(fmt.percent(uptime)),
+        fmt.heartbeat(figures.last_day),
         fmt.success_text(success, figures.success.source is Source.PROBES),
         Text(fmt.millis(p95)),
         fmt.budget_bar(spent, cost.budget_usd, cost.over_budget),
@@ -151,6 +154,7 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
         figures.pattern,
         owner,
         _none_last(uptime),
+        sum(1 for hour in figures.last_day if hour is not None and hour < 0.9995) * -1,  # most bad hours first
         _none_last(success),
         _none_last(p95, worst_high=True),
         (0 if cost.over_budget else 1, -share),
@@ -212,7 +216,7 @@ def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overvi
 
 CELL_PADDING = 2
 """A DataTable cell's padding, one column each side."""
-REASON_MIN = 16
+REASON_MIN = 28
 
 
 def natural_widths(rows: list[Row]) -> dict[str, int]:
@@ -230,7 +234,10 @@ def fit_columns(natural: dict[str, int], width: int) -> dict[str, int | None]:
     whatever is left over after the other columns that fit, up to its full length.
     """
     reason_full = min(natural["reason"], REASON_WIDTH + CELL_PADDING)
-    reason_least = min(reason_full, REASON_MIN + CELL_PADDING)
+    # At least REASON_MIN, but never so much that state, name and reason overflow a narrow terminal.
+    reason_least = max(
+        CELL_PADDING + 1, min(reason_full, REASON_MIN + CELL_PADDING, width - natural["state"] - natural["name"])
+    )
     left = width - natural["state"] - natural["name"] - reason_least
     chosen = {"state", "name", "reason"}
     for key in PRIORITY:

@@ -105,6 +105,21 @@ def budget_bar(spent: Decimal, budget: Decimal | None, over: bool, width: int = 
     return text
 
 
+def heartbeat(hours: tuple[float | None, ...]) -> Text:
+    """One mark per hour, oldest first (Uptime Kuma's heartbeat bar): shape and colour both say how it went."""
+    text = Text()
+    for uptime in hours:
+        if uptime is None:
+            text.append("·", style="dim")
+        elif uptime >= 0.9995:
+            text.append("█", style="green")
+        elif uptime >= 0.5:
+            text.append("▄", style="yellow")
+        else:
+            text.append("▁", style="bold red")
+    return text
+
+
 def success_text(value: float | None, from_probes: bool) -> Text:
     """A success rate; dim with a `p` when it stands in from probes (no runs recorded)."""
     if value is None:

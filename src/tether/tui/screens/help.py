@@ -23,7 +23,8 @@ the probe could not tell) · `✖` down. `⚑` after a name marks an open incide
 
 **Why** is the reason for a row's state: the failing check's last result or the budget.
 **Uptime 24h** is the share of probes that found the integration's dependencies up (maintenance left
-out). **Success** is the share of its own runs that succeeded; a dim `p` after it means no run was
+out); **Last 24 hours** draws it hour by hour: `█` all up, `▄` partly, `▁` mostly down, `·` not
+probed. **Success** is the share of its own runs that succeeded; a dim `p` after it means no run was
 recorded and the probes stand in. **p95** is its runs' processing time (else the probes' latency).
 
 **Cost this month** is spend so far against the monthly budget; the bar fills as it is spent and
