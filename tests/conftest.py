@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-pytest_plugins = ["tests.sandbox_fixtures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.hostile"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "integrations.yaml"

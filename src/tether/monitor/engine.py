@@ -32,6 +32,7 @@ from tether.model.systems import SystemCatalogue
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.kinds import probe_for
+from tether.monitor.transport import CappedTransport
 from tether.pricing import PriceBook
 from tether.secrets import redact
 from tether.store.db import Store
@@ -146,7 +147,11 @@ class Engine:
             per_pool = math.ceil(self.concurrency / shards)
             limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
             self._clients = [
-                httpx.AsyncClient(limits=limits, headers={"user-agent": USER_AGENT}) for _ in range(shards)
+                httpx.AsyncClient(
+                    transport=CappedTransport(httpx.AsyncHTTPTransport(limits=limits)),
+                    headers={"user-agent": USER_AGENT},
+                )
+                for _ in range(shards)
             ]
             self._in_flight = [0] * shards
         return self

@@ -32,6 +32,8 @@ class Category(StrEnum):
     BAD_JSON = "bad_json"
     HTML = "html"
     TOO_LARGE = "too_large"
+    BAD_ENCODING = "bad_encoding"
+    REDIRECT_LOOP = "redirect_loop"
     CONFIG = "config"
     VENDOR_MINOR = "vendor_minor"
     VENDOR_MAJOR = "vendor_major"

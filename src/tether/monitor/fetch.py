@@ -1,4 +1,4 @@
-"""One HTTP exchange for a probe: a deadline over the whole of it, and a body read capped at 1 MiB."""
+"""One HTTP exchange for a probe: a deadline over the whole of it, and a body read capped at 1 MiB (decoded)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 
 from tether.checks.states import State
+from tether.monitor import body as capped
 from tether.monitor.faults import Category, ProbeFault, transport_fault
 
-MAX_BODY = 1024 * 1024
+MAX_BODY = capped.MAX_BODY
 
 
 @dataclass
@@ -63,20 +64,18 @@ async def fetch(
             # httpx's own deadlines come first, so a connect or read timeout is named as such;
             # the overall deadline then catches a body that keeps trickling in.
             request = client.build_request(
-                method, url, headers=headers, params=params, content=content, timeout=timeout * 0.9
+                method,
+                url,
+                headers={"accept-encoding": capped.ACCEPT_ENCODING, **(headers or {})},
+                params=params,
+                content=content,
+                timeout=timeout * 0.9,
             )
             response = await client.send(request, stream=True, follow_redirects=follow_redirects)
             phase = "body"
             try:
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > max_body:
-                        raise ProbeFault(
-                            State.DOWN, Category.TOO_LARGE, f"the body is over the {max_body // 1024} KiB cap"
-                        )
-                    chunks.append(chunk)
+                # Raw bytes, decoded by the capped reader: httpx would inflate each chunk whole.
+                body = await capped.read(response.aiter_raw(), response.headers.get("content-encoding", ""), max_body)
             finally:
                 await response.aclose()
     except TimeoutError:
@@ -85,7 +84,6 @@ async def fetch(
         raise ProbeFault(State.DOWN, Category.TIMEOUT, f"timeout: no answer within {timeout:g}s") from None
     except httpx.HTTPError as exc:
         raise transport_fault(exc) from None
-    body = b"".join(chunks)
     return Fetched(
         status=response.status_code,
         headers=response.headers,

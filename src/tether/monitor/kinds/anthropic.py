@@ -1,7 +1,8 @@
 """Anthropic: prove the key (GET /v1/models) and the model (count_tokens) for free; optionally a canary.
 
 Uses the anthropic SDK (imported only when an anthropic check runs) with the check's base_url, timeout and retries.
-The SDK brings its own HTTP client; one per (base_url, key, settings) is kept for the engine's life.
+Its HTTP client reads bodies through the same capped reader as every other kind (`monitor/sdk_http.py`);
+one client per (base_url, key, settings) is kept for the engine's life.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tether.checks.states import State
 from tether.model.tokens import TokenCounts
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault, status_fault, transport_fault
+from tether.monitor.sdk_http import BodyRefused, capped_client
 from tether.pricing import PriceBook
 from tether.secrets import redact
 
@@ -31,7 +33,13 @@ def _client(ctx: ProbeContext, key: str, base_url: str | None, check: AnthropicC
     cache_key = f"anthropic:{ident}"
     client = ctx.shared.get(cache_key)
     if client is None:
-        client = AsyncAnthropic(api_key=key, base_url=base_url, timeout=ctx.timeout, max_retries=check.max_retries)
+        client = AsyncAnthropic(
+            api_key=key,
+            base_url=base_url,
+            timeout=ctx.timeout,
+            max_retries=check.max_retries,
+            http_client=capped_client(),
+        )
         ctx.shared[cache_key] = client
     return client
 
@@ -86,6 +94,8 @@ async def probe(check: AnthropicCheck, ctx: ProbeContext) -> Outcome:
         raise ProbeFault(
             State.DOWN, Category.TIMEOUT, f"timeout: no answer to {step} within {ctx.timeout:g}s"
         ) from None
+    except BodyRefused as exc:
+        raise ProbeFault(exc.fault.state, exc.fault.category, f"{step}: {exc.fault.reason}") from None
     except anthropic.APIStatusError as exc:
         fault = status_fault(exc.status_code, exc.response.headers, exc.error_code or exc.type, exc.api_message or "")
         if fault.category == Category.NOT_FOUND and step != "the model list":
