@@ -6,7 +6,7 @@ The first path segment picks the behaviour, so an SDK's `base_url` can point at 
     /bomb/...   a gzip bomb: a few hundred KB on the wire, 256 MB decoded
     /loop/...   302 to itself, for ever
     /hop/...    302 to /echo/, the redirect itself carrying the gzip bomb
-    /echo/...   the request's headers as a JSON object
+    /echo/...   the request as JSON: {"path": ..., "headers": {...}}
 
 Bodies are made once and streamed from shared chunks, so the server adds almost nothing to the
 memory of the process the probe runs in.
@@ -65,7 +65,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("content-length", "0")
             self.end_headers()
         else:
-            body = json.dumps(dict(self.headers.items())).encode()
+            body = json.dumps({"path": self.path, "headers": dict(self.headers.items())}).encode()
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))

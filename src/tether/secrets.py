@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
+from urllib.parse import quote, quote_plus
 
 # `${NAME}` or `${NAME:-default}`; a default lets one file point at the sandbox or the real API.
 ENV_REF = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
@@ -111,7 +112,9 @@ def redact(text: str, env: Mapping[str, str] | None = None, names: list[str] | N
     for name in names or []:
         secret = environ.get(name, "")
         if len(secret) >= 4:
-            text = text.replace(secret, REDACTED)
+            # As written, and as a URL carries it (a key in a query or path is percent-encoded).
+            for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+                text = text.replace(form, REDACTED)
     return ANY_SECRET.sub(REDACTED, text)
 
 

@@ -24,7 +24,7 @@ import httpx
 
 from tether import clock
 from tether.checks.base import CheckBase
-from tether.checks.result import CheckResult, Outcome
+from tether.checks.result import CheckResult, ConditionResult, Outcome
 from tether.checks.states import State
 from tether.errors import did_you_mean
 from tether.model.integration import Integration
@@ -34,7 +34,7 @@ from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.kinds import probe_for
 from tether.monitor.transport import CappedTransport
 from tether.pricing import PriceBook
-from tether.secrets import redact
+from tether.secrets import redact, redact_data, referenced_names
 from tether.store.db import Store
 from tether.store.results import Ping, last_ping, record_results
 from tether.store.runs import last_external_id
@@ -90,6 +90,11 @@ def make_jobs(
     return [job for job in jobs if job.integration.name in wanted or job.key in wanted]
 
 
+def _referenced(jobs: Sequence[Job]) -> list[str]:
+    integrations = {id(job.integration): job.integration for job in jobs}.values()
+    return referenced_names([i.model_dump(mode="json") for i in integrations])
+
+
 def first_delay(interval: float, rng: random.Random, max_jitter: float | None = None) -> float:
     """When a check first runs after `watch` starts: uniformly within its interval (or max_jitter)."""
     bound = interval if max_jitter is None else min(interval, max_jitter)
@@ -114,6 +119,7 @@ class Engine:
         client: httpx.AsyncClient | None = None,
         prices: PriceBook | None = None,
         systems: SystemCatalogue | None = None,
+        secret_names: Sequence[str] | None = None,
     ) -> None:
         self.jobs = list(jobs)
         self.store = store
@@ -128,6 +134,8 @@ class Engine:
         self.systems = systems
         """The workspace's catalogue, for status checks that leave their platform to it."""
         """Prices canary and AI-call tokens; pass `PriceBook.load(workspace_root)` for its overrides."""
+        self.secret_names = list(secret_names) if secret_names is not None else _referenced(self.jobs)
+        """Variables whose values never leave the engine: every `${ENV}` the workspace (or these jobs) reference."""
         self._own_client = client is None
         self._clients: list[httpx.AsyncClient] = [client] if client is not None else []
         self._in_flight: list[int] = [0] * len(self._clients)
@@ -233,23 +241,31 @@ class Engine:
             outcome = Outcome(State.UNKNOWN, f"probe error: {type(exc).__name__}: {exc}", Category.UNEXPECTED)
         elapsed = (time.perf_counter() - start) * 1000
         latency = (outcome.latency_ms if outcome.latency_ms is not None else elapsed) if outcome.timed else None
+        # The one door out of the engine: every text a result carries is redacted here (an echoing
+        # server, a URL with a key in its query, an SDK message quoting a header all end up in results).
         return CheckResult(
             integration=job.integration.name,
             check=job.check.name,
             kind=job.check.kind,
             state=State(outcome.state),
-            reason=redact(outcome.reason, self.env),
+            reason=self._redact(outcome.reason),
             category=str(outcome.category),
             started_at=started_at,
             latency_ms=latency,
-            conditions=tuple(outcome.conditions),
-            metrics=outcome.metrics,
+            conditions=tuple(
+                ConditionResult(c.condition, c.ok, None if c.actual is None else self._redact(c.actual))
+                for c in outcome.conditions
+            ),
+            metrics=redact_data(outcome.metrics, self.env, self.secret_names),
             tokens_in=outcome.tokens_in,
             tokens_out=outcome.tokens_out,
             cost_usd=outcome.cost_usd,
             request_id=outcome.request_id,
             runs=tuple(outcome.runs),
         )
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self.env, self.secret_names)
 
     def _collect(self, result: CheckResult) -> None:
         self._buffer.append(result)

@@ -82,6 +82,7 @@ async def monitoring(
             prices=watching.book,
             systems=watching.catalogue,
             max_jitter=max_jitter,
+            secret_names=watcher.secret_names,
         ) as engine:
             yield engine
     finally:

@@ -23,6 +23,7 @@ from tether.monitor.alerts import BUDGET_CHECK, Alerting, Observation
 from tether.monitor.channels import Delivery, Notice, deliver
 from tether.monitor.maintenance import excluder
 from tether.pricing import PriceBook
+from tether.secrets import referenced_names
 from tether.store.db import Store
 from tether.store.incidents import record_notification
 from tether.store.retention import KEEP_PER_CHECK, keep_last
@@ -54,6 +55,8 @@ class Watcher:
         self.alerting = Alerting(file, catalogue)
         self.excluded = excluder(file)
         """Inside a maintenance window: left out of uptime."""
+        self.secret_names = referenced_names([i.model_dump(mode="json") for i in file.integrations])
+        """Every `${ENV}` the workspace references: their values are redacted from all that leaves."""
         self._budget_at = float("-inf")
         self._tasks: set[asyncio.Task[list[Delivery]]] = set()
 
