@@ -16,11 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from tether.errors import InputError, Problem, did_you_mean
 from tether.secrets import find_secret, walk_strings
-from tether.workspace.positions import Located, Path_, parse
+from tether.workspace.positions import MAX_VALUES, Located, Path_, TooManyValues, parse
 
 M = TypeVar("M", bound=BaseModel)
-
-MAX_NODES = 200_000
 
 
 def format_path(path: Path_) -> str:
@@ -33,7 +31,9 @@ def format_path(path: Path_) -> str:
 def parse_located(text: str, file: str) -> Located:
     """Parse YAML text; syntax errors become a located InputError."""
     try:
-        located = parse(text)
+        located = parse(text, MAX_VALUES)
+    except TooManyValues as exc:
+        raise InputError([Problem(file, exc.line, exc.col, str(exc))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -45,8 +45,6 @@ def parse_located(text: str, file: str) -> Located:
         raise InputError(
             [Problem(file, 1, 1, "YAML: an alias refers to itself (recursive anchors are not allowed)")]
         ) from None
-    if len(located.values) > MAX_NODES:
-        raise InputError([Problem(file, 1, 1, f"YAML: over {MAX_NODES} values after expanding aliases")])
     problems = [
         Problem(file, line, col, f"{format_path(path)}: duplicate key {path[-1]!r}; YAML keeps only the last one")
         for path, (line, col) in located.duplicate_keys
