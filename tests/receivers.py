@@ -16,12 +16,16 @@ class Receiver:
         self.bodies: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self.status = 200
+        self.released = threading.Event()
+        """Cleared, every request waits (up to a minute) until it is set: a receiver as slow as a test needs."""
+        self.released.set()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"null")
+                receiver.released.wait(60)
                 receiver.bodies.append(body)
                 receiver.paths.append(self.path)
                 self.send_response(receiver.status)
@@ -38,6 +42,7 @@ class Receiver:
         self.thread.start()
 
     def close(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 

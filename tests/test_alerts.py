@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -284,7 +285,7 @@ async def test_delivery_problems_are_reported_without_the_url(receiver: Receiver
     assert receiver.bodies[-1]["text"].startswith("[OPEN] #1 A / b: HTTP 503")
 
 
-async def test_a_failed_delivery_is_retried_on_the_next_failure(
+async def test_a_failed_delivery_is_retried_with_backoff_not_on_every_failure(
     watcher: Watcher,
     store: Store,
     receiver: Receiver,  # noqa: F811
@@ -295,11 +296,48 @@ async def test_a_failed_delivery_is_retried_on_the_next_failure(
     for k in range(3):
         await feed(watcher, store, run("crm-sync", "beat", t + k, False))
     [opened] = open_ones(store)
-    assert [n["ok"] for n in notifications(store, opened.id)] == [0]
+    [row] = notifications(store, opened.id)
+    assert (row["state"], row["attempts"], row["error"], row["retry_at"]) == ("failed", 1, "HTTP 503", t + 30)
+    for k in range(5):  # failing probes inside the backoff do not resend
+        await feed(watcher, store, run("crm-sync", "beat", t + 3 + k, False))
+    assert len(receiver.bodies) == 1
+    now[0] = t + 30
+    await feed(watcher, store, run("crm-sync", "beat", now[0], False))
+    [row] = notifications(store, opened.id)
+    assert (row["state"], row["attempts"], row["retry_at"]) == ("failed", 2, t + 30 + 60)  # the wait doubles
     receiver.status = 200
-    await feed(watcher, store, run("crm-sync", "beat", t + 3, False))
-    assert [n["ok"] for n in notifications(store, opened.id)] == [0, 1]
-    assert [b["event"] for b in receiver.bodies] == ["opened", "opened"]
+    now[0] = t + 90
+    await feed(watcher, store, run("crm-sync", "beat", now[0], False))
+    [row] = notifications(store, opened.id)
+    assert (row["state"], row["attempts"], row["ok"]) == ("sent", 3, 1)
+    assert [b["event"] for b in receiver.bodies] == ["opened", "opened", "opened"]
+    [shown] = open_ones(store)
+    assert [(d.channel, d.event, d.state, d.attempts) for d in shown.deliveries] == [
+        ("webhook:${HOOK_URL}", "opened", "sent", 3)
+    ]
+
+
+async def test_a_slow_receiver_hears_opened_once_per_incident_and_channel(
+    watcher: Watcher,
+    store: Store,
+    receiver: Receiver,  # noqa: F811
+    now: list[float],
+) -> None:
+    receiver.released.clear()  # every delivery stays in flight until the test lets go
+    t = now[0]
+    for k in range(8):  # support has two channels, thresholds 3 and 5: both are due while in flight
+        batch = [run("support", "beat", t + k, False)]
+        record_results(store, batch)
+        watcher(batch)
+        await asyncio.sleep(0)  # let the sends start
+    receiver.released.set()
+    await watcher.drain()
+    assert sorted(receiver.paths) == ["/hook", "/slack"]
+    [incident] = open_ones(store)
+    assert sorted((d.channel.split(":")[0], d.event, d.state) for d in incident.deliveries) == [
+        ("slack", "opened", "sent"),
+        ("webhook", "opened", "sent"),
+    ]
 
 
 async def test_the_engine_hands_each_batch_to_the_watcher(

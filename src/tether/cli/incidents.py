@@ -42,10 +42,11 @@ def list_incidents(
             iso(i.opened_at),
             ", ".join(i.affected),
             i.reason,
+            "; ".join(d.summary() for d in i.deliveries) or "-",
         ]
         for i in found
     ]
-    print_table(["id", "what", "cause", "status", "opened", "affected", "reason"], rows)
+    print_table(["id", "what", "cause", "status", "opened", "affected", "reason", "alerts"], rows)
 
 
 def ack(

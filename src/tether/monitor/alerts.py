@@ -11,7 +11,7 @@ failures join the one vendor incident (see suppression.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tether.checks.base import CheckBase
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 Channel = SlackChannel | WebhookChannel
+STUCK_AFTER = 600.0
+"""A claim still `sending` this long after it was made belongs to a process that died: send it again."""
 BUDGET_CHECK = "budget"
 """The check name budget burn is evaluated under (it is not a probe, but alerts like one)."""
 
@@ -145,6 +147,30 @@ class Alerting:
                 key = f"{cause}:{obs.integration}" if cause == "budget" else f"check:{obs.integration}/{obs.check}"
                 self._step(db, obs, state, policy, key, open_by_key, sent, notices, now, None)
         store.save_alert_states(db, touched.values())
+        claimed = [
+            replace(n, delivery_id=store.claim_notification(db, n.incident.id, n.channel_id, n.event, now))
+            for n in notices
+        ]
+        return claimed + self._retries(db, now, open_by_key)
+
+    def _retries(self, db: sqlite_utils.Database, now: float, open_by_key: dict[str, Incident]) -> list[Notice]:
+        """Failed deliveries whose backoff has passed, taken up again (same outbox row, next attempt)."""
+        notices = []
+        open_by_id = {i.id: i for i in open_by_key.values()}
+        for row in store.due_retries(db, now, STUCK_AFTER):
+            incident = open_by_id.get(row["incident_id"]) or store.incident_by_id(db, row["incident_id"])
+            target = self.channels(incident).get(row["channel"]) if incident is not None else None
+            moot = incident is None or (
+                row["event"] != "resolved"
+                and (incident.resolved_at is not None or incident.acknowledged_at is not None)
+            )
+            if incident is None or target is None or moot:
+                why = "the channel is no longer configured" if target is None else "the incident moved on"
+                store.finish_notification(db, row["id"], now, False, f"{row['error'] or 'not sent'}; {why}")
+                continue
+            attempt = store.retry_notification(db, row["id"], now)
+            channel, title = target
+            notices.append(Notice(row["event"], incident, channel, row["channel"], title, row["id"], attempt))
         return notices
 
     def _down_vendor(

@@ -32,6 +32,9 @@ class Notice:
     """Stable identity of the destination (kind and URL reference), so one vendor outage pages each once."""
     title: str
     """A human name for what failed, e.g. an integration's title or a vendor's name."""
+    delivery_id: int = 0
+    """Its outbox row in `incident_notifications` (0 until claimed)."""
+    attempt: int = 1
 
 
 def channel_id(channel: SlackChannel | WebhookChannel) -> str:
@@ -55,7 +58,7 @@ def webhook_payload(notice: Notice) -> dict[str, Any]:
     return {
         "event": notice.event,
         "summary": _summary(notice),
-        "incident": incident.to_json()
+        "incident": {k: v for k, v in incident.to_json().items() if k != "deliveries"}
         | {
             "opened_at_iso": clock.iso(incident.opened_at),
             "resolved_at_iso": None if incident.resolved_at is None else clock.iso(incident.resolved_at),

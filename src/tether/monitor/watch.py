@@ -1,8 +1,9 @@
 """After each committed batch of results: rollups, retention, alerts, notifications.
 
 `Watcher` is the probe engine's first `on_batch` sink; monitor.session assembles the two.
-The store work is one short transaction; notices are sent afterwards on the running event
-loop (async httpx), and each delivery is recorded, so a failed one is retried next time.
+The store work is one short transaction, which also claims each notice due in the outbox; notices
+are sent afterwards on the running event loop (async httpx), and each outcome is recorded: a
+failed one is retried with exponential backoff (`retry_delay`), never on every failing probe.
 """
 
 from __future__ import annotations
@@ -23,13 +24,25 @@ from tether.monitor.alerts import BUDGET_CHECK, Alerting, Observation
 from tether.monitor.channels import Delivery, Notice, deliver
 from tether.monitor.maintenance import excluder
 from tether.pricing import PriceBook
-from tether.secrets import referenced_names
+from tether.secrets import redact, referenced_names
 from tether.store.db import Store
-from tether.store.incidents import record_notification
+from tether.store.incidents import finish_notification
 from tether.store.retention import KEEP_PER_CHECK, keep_last
 from tether.store.rollups import fold_new
 
 log = logging.getLogger("tether.monitor")
+
+RETRY_FIRST = 30.0
+RETRY_MAX = 900.0
+MAX_ATTEMPTS = 10
+"""30 s, 1, 2, 4, 8 min, then every 15 min: about 1.5 h of retries before a notice is given up."""
+
+
+def retry_delay(attempt: int) -> float | None:
+    """Seconds until the next attempt after `attempt` failed; None once it is given up."""
+    if attempt >= MAX_ATTEMPTS:
+        return None
+    return min(RETRY_FIRST * float(2 ** (attempt - 1)), RETRY_MAX)
 
 
 class Watcher:
@@ -110,10 +123,14 @@ class Watcher:
         now = clock.now()
         with self.store.transaction() as db:
             for d in deliveries:
-                record_notification(db, d.notice.incident.id, d.notice.channel_id, d.notice.event, now, d.ok, d.error)
-        for d in deliveries:
-            if not d.ok:
-                log.warning("alert to %s failed: %s", d.notice.channel_id, d.error)
+                delay = None if d.ok else retry_delay(d.notice.attempt)
+                error = None if d.error is None else redact(d.error, self.env, self.secret_names)
+                finish_notification(db, d.notice.delivery_id, now, d.ok, error, None if delay is None else now + delay)
+                if not d.ok:
+                    then = "given up" if delay is None else f"retry in {delay:g}s"
+                    log.warning(
+                        "alert to %s failed (attempt %d, %s): %s", d.notice.channel_id, d.notice.attempt, then, error
+                    )
         return list(deliveries)
 
     async def drain(self) -> None:

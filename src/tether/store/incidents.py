@@ -3,6 +3,10 @@
 An incident is keyed by what it is about: `check:<integration>/<check>`, `vendor:<system>`
 (one incident for every integration a vendor outage touches) or `budget:<integration>`.
 A partial unique index keeps at most one open incident per key, even with two writers.
+
+A notification is an outbox row: claimed (`sending`) in the transaction that decides it is due,
+so a delivery still in flight counts as told; then `sent`, or `failed` with the time of its next
+attempt (backoff), or `gave_up`. Retries update the same row, so one event is one row.
 """
 
 from __future__ import annotations
@@ -70,7 +74,17 @@ def _create(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX incident_notifications_by_incident ON incident_notifications (incident_id, channel)")
 
 
-MIGRATIONS = [("3001_incidents", _create)]
+def _outbox(db: sqlite_utils.Database) -> None:
+    db.execute("ALTER TABLE incident_notifications ADD COLUMN state TEXT NOT NULL DEFAULT 'sent'")
+    db.execute("ALTER TABLE incident_notifications ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE incident_notifications ADD COLUMN retry_at REAL")
+    db.execute("UPDATE incident_notifications SET state = 'gave_up' WHERE ok = 0")  # old failures: no retry time
+    db.execute("CREATE INDEX incident_notifications_due ON incident_notifications (state, retry_at)")
+
+
+MIGRATIONS = [("3001_incidents", _create), ("3005_notification_outbox", _outbox)]
+
+SENDING, SENT, FAILED, GAVE_UP = "sending", "sent", "failed", "gave_up"
 
 
 @dataclass
@@ -104,6 +118,8 @@ class Incident:
     resolved_at: float | None = None
     affected: list[str] = field(default_factory=list)
     """Every integration this incident covers (for a vendor: each dependant that failed)."""
+    deliveries: list[LastDelivery] = field(default_factory=list)
+    """The latest notification per channel (filled by `incidents` and `open_incidents`)."""
 
     def concerns(self, integration: str) -> bool:
         """Whether this incident is about the integration: its own, or a vendor outage it is part of."""
@@ -123,7 +139,40 @@ class Incident:
             "acknowledged_at": self.acknowledged_at,
             "acknowledged_by": self.acknowledged_by,
             "resolved_at": self.resolved_at,
+            "deliveries": [d.to_json() for d in self.deliveries],
         }
+
+
+@dataclass(frozen=True)
+class LastDelivery:
+    """How the latest notification of an incident to one channel went."""
+
+    channel: str
+    event: str
+    state: str
+    """`sending`, `sent`, `failed` (retried at `retry_at`) or `gave_up`."""
+    at: float
+    attempts: int
+    error: str | None = None
+    retry_at: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "channel": self.channel,
+            "event": self.event,
+            "state": self.state,
+            "at": self.at,
+            "attempts": self.attempts,
+            "error": self.error,
+            "retry_at": self.retry_at,
+        }
+
+    def summary(self) -> str:
+        """One line for a table: `webhook:x sent` or `slack:y failed (HTTP 500), attempt 2`."""
+        text = f"{self.channel} {self.event} {self.state.replace('_', ' ')}"
+        if self.state in (FAILED, GAVE_UP):
+            text += f" ({self.error or 'no reason'}), attempt {self.attempts}"
+        return text
 
 
 def _incident(row: dict[str, Any]) -> Incident:
@@ -170,7 +219,32 @@ def save_alert_states(db: sqlite_utils.Database, states: Iterable[AlertState]) -
 
 
 def open_incidents(db: sqlite_utils.Database) -> list[Incident]:
-    return [_incident(r) for r in db.query("SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at")]
+    found = [_incident(r) for r in db.query("SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY opened_at")]
+    return _with_deliveries(db, found)
+
+
+def incident_by_id(db: sqlite_utils.Database, incident_id: int) -> Incident | None:
+    rows = list(db.query("SELECT * FROM incidents WHERE id = ?", [incident_id]))
+    return _incident(rows[0]) if rows else None
+
+
+def _with_deliveries(db: sqlite_utils.Database, found: list[Incident]) -> list[Incident]:
+    """Attach each incident's latest notification per channel, in one query."""
+    if not found:
+        return found
+    marks = ", ".join("?" for _ in found)
+    rows = db.query(
+        f"SELECT n.* FROM incident_notifications n JOIN (SELECT incident_id, channel, MAX(id) AS id "
+        f"FROM incident_notifications WHERE incident_id IN ({marks}) GROUP BY incident_id, channel) last "
+        f"ON n.id = last.id ORDER BY n.channel",
+        [i.id for i in found],
+    )
+    by_id = {i.id: i for i in found}
+    for r in rows:
+        by_id[r["incident_id"]].deliveries.append(
+            LastDelivery(r["channel"], r["event"], r["state"], r["sent_at"], r["attempts"], r["error"], r["retry_at"])
+        )
+    return found
 
 
 def open_incident(
@@ -233,27 +307,68 @@ def incidents(store: Store, limit: int = 100, include_resolved: bool = True) -> 
     """Newest first."""
     where = "" if include_resolved else "WHERE resolved_at IS NULL"
     sql = f"SELECT * FROM incidents {where} ORDER BY opened_at DESC, id DESC LIMIT ?"
-    return [_incident(r) for r in store.db.query(sql, [limit])]
+    return _with_deliveries(store.db, [_incident(r) for r in store.db.query(sql, [limit])])
 
 
-def record_notification(
-    db: sqlite_utils.Database, incident_id: int, channel: str, event: str, at: float, ok: bool, error: str | None
-) -> None:
+def claim_notification(db: sqlite_utils.Database, incident_id: int, channel: str, event: str, at: float) -> int:
+    """An outbox row for a notice now due, in the deciding transaction: from here on it counts as told."""
+    cursor = db.execute(
+        "INSERT INTO incident_notifications (incident_id, channel, event, sent_at, ok, error, state, attempts) "
+        "VALUES (?, ?, ?, ?, 0, NULL, ?, 1)",
+        [incident_id, channel, event, at, SENDING],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def retry_notification(db: sqlite_utils.Database, notification_id: int, at: float) -> int:
+    """Take a failed notification up again; returns its attempt number."""
     db.execute(
-        "INSERT INTO incident_notifications (incident_id, channel, event, sent_at, ok, error) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [incident_id, channel, event, at, int(ok), error],
+        "UPDATE incident_notifications SET state = ?, attempts = attempts + 1, sent_at = ?, retry_at = NULL "
+        "WHERE id = ?",
+        [SENDING, at, notification_id],
+    )
+    [row] = db.query("SELECT attempts FROM incident_notifications WHERE id = ?", [notification_id])
+    return int(row["attempts"])
+
+
+def finish_notification(
+    db: sqlite_utils.Database,
+    notification_id: int,
+    at: float,
+    ok: bool,
+    error: str | None = None,
+    retry_at: float | None = None,
+) -> None:
+    """How the attempt went: sent; failed, to be tried again at `retry_at`; or given up (no `retry_at`)."""
+    state = SENT if ok else FAILED if retry_at is not None else GAVE_UP
+    db.execute(
+        "UPDATE incident_notifications SET state = ?, ok = ?, error = ?, retry_at = ?, sent_at = ? WHERE id = ?",
+        [state, int(ok), error, retry_at, at, notification_id],
+    )
+
+
+def due_retries(db: sqlite_utils.Database, now: float, stuck_after: float) -> list[dict[str, Any]]:
+    """Failed notifications whose retry time has come, and claims left `sending` by a process that died."""
+    return list(
+        db.query(
+            "SELECT * FROM incident_notifications WHERE (state = ? AND retry_at <= ?) OR (state = ? AND sent_at <= ?) "
+            "ORDER BY id",
+            [FAILED, now, SENDING, now - stuck_after],
+        )
     )
 
 
 def last_sent(db: sqlite_utils.Database, incident_ids: Sequence[int]) -> dict[tuple[int, str], float]:
-    """When each channel was last successfully told about each incident."""
+    """When each channel was last told, or is being told, about each incident.
+
+    Every outbox row counts, whatever its state: one in flight or failing is retried by itself,
+    so it must never make the same event due again (issue 14: a slow receiver got 3-4 "opened")."""
     if not incident_ids:
         return {}
     marks = ", ".join("?" for _ in incident_ids)
     rows = db.query(
-        f"SELECT incident_id, channel, MAX(sent_at) AS at FROM incident_notifications WHERE ok = 1 "
-        f"AND incident_id IN ({marks}) GROUP BY incident_id, channel",
+        f"SELECT incident_id, channel, MAX(sent_at) AS at FROM incident_notifications "
+        f"WHERE incident_id IN ({marks}) GROUP BY incident_id, channel",
         list(incident_ids),
     )
     return {(r["incident_id"], r["channel"]): r["at"] for r in rows}

@@ -44,6 +44,17 @@ def incident_status(incident: Incident) -> Text:
     return Text("OPEN", style="bold red")
 
 
+def delivery_text(incident: Incident) -> Text:
+    """The last notification per channel: green when sent, red when it failed (with why)."""
+    text = Text()
+    for d in incident.deliveries:
+        if text:
+            text.append("; ")
+        style = "green" if d.state == "sent" else "yellow" if d.state == "sending" else "bold red"
+        text.append(d.summary(), style=style)
+    return text or Text("—")
+
+
 def state_rank(state: State | str) -> int:
     """Higher is worse: down, unknown, degraded, healthy."""
     return SEVERITY[State(state)]

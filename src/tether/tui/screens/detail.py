@@ -84,7 +84,7 @@ class DetailScreen(TetherScreen):
         recent: DataTable[object] = self.query_one("#recent", DataTable)
         recent.add_columns("Time", "Check", "State", "Latency", "Reason", "Failed condition")
         table: DataTable[object] = self.query_one("#incident-table", DataTable)
-        table.add_columns("#", "Status", "Opened", "Cause", "Reason", "Acknowledged")
+        table.add_columns("#", "Status", "Opened", "Cause", "Reason", "Acknowledged", "Alerts")
         self._span_label()
         self.load()
         self.load_runbook()
@@ -255,7 +255,14 @@ class DetailScreen(TetherScreen):
                 "—" if x.acknowledged_at is None else f"{fmt.when(x.acknowledged_at, zone)} {x.acknowledged_by or ''}"
             )
             table.add_row(
-                str(x.id), fmt.incident_status(x), fmt.when(x.opened_at, zone), x.cause, x.reason, acked, key=str(x.id)
+                str(x.id),
+                fmt.incident_status(x),
+                fmt.when(x.opened_at, zone),
+                x.cause,
+                x.reason,
+                acked,
+                fmt.delivery_text(x),
+                key=str(x.id),
             )
         if chosen is not None and any(x.id == chosen for x in data.incidents):
             table.move_cursor(row=table.get_row_index(str(chosen)), animate=False)
