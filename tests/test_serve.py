@@ -271,3 +271,49 @@ def test_probe_runs_the_schedule_in_the_same_process(tmp_path: Path) -> None:
     finally:
         thread.stop()
     assert state == "healthy"
+
+
+def test_an_out_of_range_ping_is_refused_at_the_door_and_its_neighbours_are_stored(served: tuple[str, Path]) -> None:
+    url, db = served
+    before = counts(db)[0]
+    headers = {"authorization": f"Bearer {TOKEN}"}
+    bad_bodies = [
+        {"input_tokens": 1180591620717411303424},
+        {"output_tokens": 10**13},
+        {"duration": 1e300},
+        {"model": "m" * 1000},
+    ]
+    statuses: list[int] = []
+
+    def send(body: dict[str, object]) -> None:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            statuses.append(client.post("/ping/leads", headers=headers, json=body).status_code)
+
+    threads = [threading.Thread(target=send, args=({"input_tokens": 10, "duration": 1},)) for _ in range(60)]
+    threads[30:30] = [threading.Thread(target=send, args=(body,)) for body in bad_bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200] * 60 + [400] * 4
+    assert counts(db)[0] == before + 60
+
+
+async def test_a_row_the_store_refuses_fails_alone_not_its_batch(tmp_path: Path) -> None:
+    import asyncio
+
+    from tether.server.pings import PingWriter
+    from tether.store.heartbeats import PingRecord
+
+    with open_store(tmp_path / "t.db") as store:
+        writer = PingWriter(store, lambda _i, _t: False)
+        writer.start()
+        good = [PingRecord("leads", "zap-ran", 1_780_000_000.0 + k, True, input_tokens=5) for k in range(20)]
+        bad = PingRecord("leads", "zap-ran", 1_780_000_000.0, True, input_tokens=2**70)  # past SQLite's integers
+        outcomes = await asyncio.gather(
+            *(writer.submit(p) for p in [*good[:10], bad, *good[10:]]), return_exceptions=True
+        )
+        await writer.stop()
+        assert [o is None for o in outcomes] == [True] * 10 + [False] + [True] * 10
+        assert isinstance(outcomes[10], OverflowError)
+        assert count_pings(store) == 20

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import hmac
 import json
+import logging
 import math
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -50,7 +51,13 @@ from tether.store.retention import KEEP_PER_CHECK
 from tether.store.rollups import all_time
 from tether.store.runs import record_runs
 
+log = logging.getLogger("tether.server")
+
 MAX_BODY = 64 * 1024
+MAX_TOKENS = 10**12
+"""Per ping, per kind: a trillion tokens is past any one run, and far inside SQLite's 64-bit integers."""
+MAX_DURATION = 366 * 86400.0
+MAX_MODEL = 200
 
 
 class BadRequest(Exception):
@@ -169,17 +176,17 @@ class Server:
                 seconds = float(parse_duration(duration))
             except (ValueError, TypeError):
                 raise BadRequest(400, f"duration {duration!r} is not a number of seconds or 250ms, 2s, 1m") from None
-            if not math.isfinite(seconds) or seconds < 0:
-                raise BadRequest(400, "duration must be a finite, non-negative number of seconds")
+            if not math.isfinite(seconds) or not 0 <= seconds <= MAX_DURATION:
+                raise BadRequest(400, f"duration must be between 0 and {MAX_DURATION:g} seconds")
         tokens: dict[str, int] = {}
         for name in TOKEN_TYPES:
             value = data.get(name, 0)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise BadRequest(400, f"{name} must be a non-negative whole number")
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TOKENS:
+                raise BadRequest(400, f"{name} must be a whole number from 0 to {MAX_TOKENS}")
             tokens[name] = value
         model = data.get("model") or (integration.ai.model if integration.ai else None)
-        if model is not None and not isinstance(model, str):
-            raise BadRequest(400, "model must be a string")
+        if model is not None and (not isinstance(model, str) or len(model) > MAX_MODEL):
+            raise BadRequest(400, f"model must be a string of at most {MAX_MODEL} characters")
         usage = TokenCounts(**tokens)
         cost = self.config.book.cost(model, usage) if usage else Decimal(0)
         return PingRecord(
@@ -202,7 +209,11 @@ class Server:
         except BadRequest as exc:
             return error(exc.status, exc.message)
         assert self.writer is not None
-        await self.writer.submit(record)
+        try:
+            await self.writer.submit(record)
+        except Exception as exc:  # the writer isolates a bad row; this one is it, and only it fails
+            log.warning("ping for %s/%s not stored: %s", integration.name, check.name, exc)
+            return error(500, f"the ping could not be stored: {type(exc).__name__}")
         return JSONResponse(
             {"ok": True, "integration": integration.name, "check": check.name, "run_ok": ok, "at": record.at}
         )

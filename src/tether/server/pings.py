@@ -49,22 +49,34 @@ class PingWriter:
                     break
                 item = self._queue.get_nowait()
             if batch:
-                await self._write(batch)
+                await self._write(batch) if len(batch) > 1 else await self._write_one(batch[0])
 
     async def _write(self, batch: list[tuple[PingRecord, asyncio.Future[None]]]) -> None:
         try:
             await asyncio.to_thread(
                 record_pings, self.store, [p for p, _ in batch], self.excluded, clock.now(), self.keep
             )
-        except Exception as exc:
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
+        except Exception:
+            # The batch rolled back whole; one at a time, only the row that cannot be stored fails.
+            for item in batch:
+                await self._write_one(item)
             return
         self.written += len(batch)
         for _, future in batch:
             if not future.done():
                 future.set_result(None)
+
+    async def _write_one(self, item: tuple[PingRecord, asyncio.Future[None]]) -> None:
+        ping, future = item
+        try:
+            await asyncio.to_thread(record_pings, self.store, [ping], self.excluded, clock.now(), self.keep)
+        except Exception as exc:
+            if not future.done():
+                future.set_exception(exc)
+            return
+        self.written += 1
+        if not future.done():
+            future.set_result(None)
 
     async def stop(self) -> None:
         """Write everything queued so far, then stop."""
