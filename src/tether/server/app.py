@@ -177,12 +177,14 @@ class Server:
             except (ValueError, TypeError):
                 raise BadRequest(400, f"duration {duration!r} is not a number of seconds or 250ms, 2s, 1m") from None
             if not math.isfinite(seconds) or not 0 <= seconds <= MAX_DURATION:
-                raise BadRequest(400, f"duration must be between 0 and {MAX_DURATION:g} seconds")
+                raise BadRequest(
+                    400, f"duration must be a finite, non-negative number of seconds, at most {MAX_DURATION:.0f}"
+                )
         tokens: dict[str, int] = {}
         for name in TOKEN_TYPES:
             value = data.get(name, 0)
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TOKENS:
-                raise BadRequest(400, f"{name} must be a whole number from 0 to {MAX_TOKENS}")
+                raise BadRequest(400, f"{name} must be a non-negative whole number, at most {MAX_TOKENS}")
             tokens[name] = value
         model = data.get("model") or (integration.ai.model if integration.ai else None)
         if model is not None and (not isinstance(model, str) or len(model) > MAX_MODEL):
