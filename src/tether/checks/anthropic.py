@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from tether.checks.base import CheckBase
-from tether.model.common import SecretRef, StrictModel
+from tether.model.common import SecretRef, StrictModel, Url
 
 
 class Canary(StrictModel):
@@ -24,7 +24,7 @@ class AnthropicCheck(CheckBase):
     model: str | None = None
     """The model id to prove; the integration's `ai.model` when unset."""
     api_key: SecretRef = "${ANTHROPIC_API_KEY}"
-    base_url: str | None = None
+    base_url: Url | None = None
     """The API root, e.g. `${TETHER_SANDBOX_URL:-https://api.anthropic.com}`; the SDK's default when unset."""
     max_retries: int = Field(default=0, ge=0, le=5)
     """Retries inside one run; 0 shows each failure as it happens."""

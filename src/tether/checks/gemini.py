@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from tether.checks.base import CheckBase
-from tether.model.common import SecretRef
+from tether.model.common import SecretRef, Url
 
 
 class GeminiCheck(CheckBase):
@@ -14,7 +14,7 @@ class GeminiCheck(CheckBase):
     """The model id to prove, e.g. gemini-2.5-flash; the integration's `ai.model` when unset."""
     api_key: SecretRef = "${GEMINI_API_KEY}"
     """Sent as the `x-goog-api-key` header, never in the URL."""
-    base_url: str = "https://generativelanguage.googleapis.com"
+    base_url: Url = "https://generativelanguage.googleapis.com"
     """The API root, e.g. `${TETHER_SANDBOX_URL:-https:/}/generativelanguage.googleapis.com`."""
 
     def describe(self) -> str:

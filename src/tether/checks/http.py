@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field
 
 from tether.checks.base import CheckBase
 from tether.checks.conditions import parse_condition
+from tether.model.common import Url
 
 
 def _valid_condition(text: str) -> str:
@@ -20,7 +21,7 @@ ConditionText = Annotated[str, AfterValidator(_valid_condition)]
 
 class HttpCheck(CheckBase):
     kind: Literal["http"] = "http"
-    url: str
+    url: Url
     """The URL to call; `${ENV}` references are expanded at run time."""
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     headers: dict[str, str] = Field(default_factory=dict)

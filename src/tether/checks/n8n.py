@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from tether.checks.base import RunHistoryCheck
-from tether.model.common import SecretRef, format_duration
+from tether.model.common import SecretRef, Url, format_duration
 
 
 class N8nCheck(RunHistoryCheck):
     kind: Literal["n8n"] = "n8n"
-    base_url: str
+    base_url: Url
     """The n8n instance, e.g. https://n8n.acme.example (the check calls /api/v1/executions)."""
     api_key: SecretRef = "${N8N_API_KEY}"
     workflow_id: str | None = None

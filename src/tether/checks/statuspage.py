@@ -7,14 +7,14 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from tether.checks.base import CheckBase
-from tether.model.common import SecretRef
+from tether.model.common import SecretRef, Url
 from tether.model.status_platform import LABELS, StatusPlatform, detect, host_of
 from tether.model.systems import SystemCatalogue
 
 
 class StatuspageCheck(CheckBase):
     kind: Literal["statuspage"] = "statuspage"
-    url: str
+    url: Url
     """The vendor's status page or feed, e.g. https://status.hubspot.com, https://slack-status.com,
     https://www.google.com/appsstatus/dashboard/, https://status.salesforce.com, https://graph.microsoft.com."""
     platform: StatusPlatform | None = None

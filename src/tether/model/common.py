@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from tether.secrets import WHOLE_ENV_REF
+from tether.secrets import ENV_REF, WHOLE_ENV_REF
 
 
 class StrictModel(BaseModel):
@@ -112,3 +113,30 @@ SecretRef = Annotated[
     ),
 ]
 """A secret, always as `${ENV_VAR}`; expanded only at the moment of use."""
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a URL's literal parts (scheme, port), or None; `${ENV}` parts are judged at use."""
+    literal = ENV_REF.sub(lambda m: m.group("default") if m.group("default") is not None else "env", url)
+    parts = urlsplit(literal)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None  # the scheme or host comes from the environment: nothing literal to judge
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        given = parts.netloc.rsplit(":", 1)[-1]
+        return f"port {given} is out of range; a port is a number from 1 to 65535"
+    return None
+
+
+def _valid_url(url: str) -> str:
+    problem = url_problem(url)
+    if problem is not None:
+        raise ValueError(problem)
+    return url
+
+
+Url = Annotated[str, AfterValidator(_valid_url)]
+"""An http(s) URL whose literal parts are checked when the file loads (`${ENV}` parts at use)."""

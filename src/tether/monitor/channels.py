@@ -14,6 +14,7 @@ import httpx
 
 from tether import clock
 from tether.model.alerts import SlackChannel, WebhookChannel
+from tether.model.common import url_problem
 from tether.secrets import MissingEnv, env_names, expand, redact
 from tether.store.incidents import Incident
 
@@ -100,9 +101,12 @@ async def deliver(client: httpx.AsyncClient, notice: Notice, env: Mapping[str, s
         url = expand(ref, env)
     except MissingEnv as exc:
         return Delivery(notice, False, f"{exc.name} is not set")
+    problem = url_problem(url)
+    if problem is not None:
+        return Delivery(notice, False, problem)
     try:
         response = await client.post(url, json=payload)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, OSError, ValueError) as exc:
         message = f"{type(exc).__name__}: {exc}".replace(url, ref)
         return Delivery(notice, False, redact(message, env, env_names(ref)))
     if response.status_code >= 300:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from tether.checks.states import State
+from tether.model.common import url_problem
 from tether.monitor import body as capped
 from tether.monitor.faults import Category, ProbeFault, transport_fault
 
@@ -44,6 +45,13 @@ class Fetched:
             raise ProbeFault(state, Category.BAD_JSON, f"{what} is not valid JSON") from None
 
 
+def usable(url: str) -> None:
+    """A URL whose `${ENV}` parts made it unusable (a port past 65535) is a config fault, not a crash."""
+    problem = url_problem(url)
+    if problem is not None:
+        raise ProbeFault(State.UNKNOWN, Category.CONFIG, problem)
+
+
 async def fetch(
     client: httpx.AsyncClient,
     method: str,
@@ -57,6 +65,7 @@ async def fetch(
     max_body: int = MAX_BODY,
 ) -> Fetched:
     """Send one request and read its body within `timeout` seconds in all."""
+    usable(url)
     start = time.perf_counter()
     phase = "connect"
     try:

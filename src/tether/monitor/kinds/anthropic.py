@@ -21,6 +21,7 @@ from tether.checks.states import State
 from tether.model.tokens import TokenCounts
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault, status_fault, transport_fault
+from tether.monitor.fetch import usable
 from tether.monitor.sdk_http import BodyRefused, capped_client
 from tether.pricing import PriceBook
 from tether.secrets import redact
@@ -58,6 +59,8 @@ async def probe(check: AnthropicCheck, ctx: ProbeContext) -> Outcome:
         raise ProbeFault(State.UNKNOWN, Category.CONFIG, "no model: set `model:` on the check or `ai.model`")
     key = ctx.expand(check.api_key)
     base_url = ctx.expand(check.base_url) if check.base_url else None
+    if base_url is not None:
+        usable(base_url)
     client = _client(ctx, key, base_url, check)
     limits: dict[str, dict[str, int]] = {}
     metrics: dict[str, Any] = {"model": model}
