@@ -67,7 +67,7 @@ FAILURES = [
     ({"status": 529}, "overloaded", "overloaded (HTTP 529)"),
     ({"status": 500}, "server_error", "server error (HTTP 500)"),
     ({"status": 503}, "server_error", "server error (HTTP 503)"),
-    ({"latency": 1.0}, "timeout", "timeout"),
+    ({"latency": 30.0}, "timeout", "timeout"),
     ({"drop": "before-response"}, "dropped", "connection dropped"),
 ]
 
@@ -77,7 +77,8 @@ async def test_each_failure_has_its_own_reason(
     sandbox: Sandbox, probe_check: ProbeCheck, fault: dict[str, Any], category: str, reason: str
 ) -> None:
     sandbox.add_fault(route="/v1/models", **fault)
-    row = await probe_check(claude(sandbox), env=ENV, timeout=0.4)
+    # 1 s against a 30 s delay for the timeout, 10 s for answers: margins a slow machine meets.
+    row = await probe_check(claude(sandbox), env=ENV, timeout=1.0 if "latency" in fault else 10.0)
     assert (row["state"], row["category"]) == ("down", category), row["reason"]
     assert reason in row["reason"]
 

@@ -105,7 +105,7 @@ def test_a_bad_scenario_is_a_located_error(workspace: Path, runner: CliRunner) -
 WATCHED = """\
 version: 1
 workspace: {name: watch}
-defaults: {interval: 0.2s, timeout: 0.15s}
+defaults: {interval: 1s, timeout: 0.9s}
 integrations:
   - name: app
     title: App
@@ -129,7 +129,7 @@ def test_watch_stops_cleanly_on_ctrl_c(sandbox: Sandbox, tmp_path: Path) -> None
     )
     db = tmp_path / ".tether" / "tether.db"
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and sandbox.requests["/crm/health"] < 4:
+    while time.monotonic() < deadline and sandbox.requests["/crm/health"] < 2:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)

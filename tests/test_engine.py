@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -78,9 +79,12 @@ async def test_concurrency_is_bounded(sandbox: Sandbox, store: Store) -> None:
 
 
 async def test_runs_of_one_check_never_overlap(sandbox: Sandbox, store: Store) -> None:
-    sandbox.add_fault(route="/app/health", latency=0.03)
-    check = {"kind": "http", "name": "h", "url": f"{sandbox.url}/app/health", "interval": 0.05, "timeout": 0.045}
-    jobs = make_jobs([integration("solo", [check])], 60, 10)
+    # Each answer takes six intervals; the timeout is far wider still, so no run is cut short on a
+    # slow machine. A fixed-rate schedule would have several requests in flight; ours has one.
+    sandbox.add_fault(route="/app/health", latency=0.3)
+    check = {"kind": "http", "name": "h", "url": f"{sandbox.url}/app/health", "interval": 60}
+    [job] = make_jobs([integration("solo", [check])], 60, 10)
+    jobs = [replace(job, interval=0.05, timeout=20.0)]  # past make_jobs' clamp, on purpose
     stop = asyncio.Event()
     seen: list[CheckResult] = []
 

@@ -230,7 +230,7 @@ async def test_in_process_probing_reaches_the_dashboard(
     )
     async with app.run_test(size=SIZE) as pilot:
         # The probe schedule writes through its own connection; the dashboard's next refresh reads it.
-        for _ in range(200):
+        for _ in range(600):  # up to 30 s: a bound on waiting, not a margin the run has to meet
             await asyncio.sleep(0.05)
             with open_store(path) as reader:
                 n8n = [r for r in latest_per_check(reader) if r["integration"] == "lead-intake-n8n"]

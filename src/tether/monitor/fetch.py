@@ -45,6 +45,18 @@ class Fetched:
             raise ProbeFault(state, Category.BAD_JSON, f"{what} is not valid JSON") from None
 
 
+def timed_out(phase: str, timeout: float) -> ProbeFault:
+    if phase == "body":
+        return ProbeFault(State.DOWN, Category.SLOW_BODY, f"slow body: still arriving after {timeout:g}s")
+    if phase == "answer":
+        return ProbeFault(
+            State.DOWN, Category.READ_TIMEOUT, f"read timeout: no answer to the request within {timeout:g}s"
+        )
+    return ProbeFault(
+        State.DOWN, Category.CONNECT_TIMEOUT, f"connect timeout: the server did not accept within {timeout:g}s"
+    )
+
+
 def usable(url: str) -> None:
     """A URL whose `${ENV}` parts made it unusable (a port past 65535) is a config fault, not a crash."""
     problem = url_problem(url)
@@ -67,11 +79,17 @@ async def fetch(
     """Send one request and read its body within `timeout` seconds in all."""
     usable(url)
     start = time.perf_counter()
+    # Where the time went, from httpcore's own events: a timeout is named by the phase it cut
+    # short, whichever deadline (httpx's or the overall one) fired first on a loaded machine.
     phase = "connect"
+
+    async def trace(event: str, _info: dict[str, Any]) -> None:
+        nonlocal phase
+        if event.endswith("send_request_headers.started") and phase == "connect":
+            phase = "answer"
+
     try:
         async with asyncio.timeout(timeout):
-            # httpx's own deadlines come first, so a connect or read timeout is named as such;
-            # the overall deadline then catches a body that keeps trickling in.
             request = client.build_request(
                 method,
                 url,
@@ -79,6 +97,7 @@ async def fetch(
                 params=params,
                 content=content,
                 timeout=timeout * 0.9,
+                extensions={"trace": trace},
             )
             response = await client.send(request, stream=True, follow_redirects=follow_redirects)
             phase = "body"
@@ -87,10 +106,8 @@ async def fetch(
                 body = await capped.read(response.aiter_raw(), response.headers.get("content-encoding", ""), max_body)
             finally:
                 await response.aclose()
-    except TimeoutError:
-        if phase == "body":
-            raise ProbeFault(State.DOWN, Category.SLOW_BODY, f"slow body: still arriving after {timeout:g}s") from None
-        raise ProbeFault(State.DOWN, Category.TIMEOUT, f"timeout: no answer within {timeout:g}s") from None
+    except (TimeoutError, httpx.TimeoutException):
+        raise timed_out(phase, timeout) from None
     except httpx.HTTPError as exc:
         raise transport_fault(exc) from None
     return Fetched(
