@@ -37,6 +37,20 @@ SECRET_KINDS: tuple[SecretKind, ...] = (
     SecretKind("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), "GITHUB_TOKEN"),
     SecretKind("an AWS access key", re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "AWS_ACCESS_KEY_ID"),
     SecretKind(
+        "a password in a URL",
+        re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@${}]+:[^/\s@${}]+@"),
+        "SERVICE_URL",
+    ),
+    SecretKind("HTTP basic credentials", re.compile(r"\b(?i:basic)\s+[A-Za-z0-9+/]{12,}={0,2}"), "API_CREDENTIALS"),
+    SecretKind(
+        "a key in a URL query",
+        re.compile(
+            r"[?&](?i:api[_-]?key|apikey|key|access[_-]?token|token|secret|password|passwd|auth|signature)"
+            r"=[A-Za-z0-9._~+/%\-]{12,}"
+        ),
+        "API_KEY",
+    ),
+    SecretKind(
         "a JSON web token (n8n API keys are JWTs)",
         re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*"),
         "N8N_API_KEY",
@@ -48,9 +62,14 @@ SECRET_KINDS: tuple[SecretKind, ...] = (
 ANY_SECRET = re.compile("|".join(f"(?:{kind.pattern.pattern})" for kind in SECRET_KINDS))
 
 
+def _outside_references(match: re.Match[str]) -> str:
+    # A reference is no secret, but its default is a literal like any other text.
+    return f" {match.group('default') or ''} "
+
+
 def find_secret(text: str) -> SecretKind | None:
-    """The kind of literal secret in a string outside any `${...}` reference, if any."""
-    bare = ENV_REF.sub("", text)
+    """The kind of literal secret in a string, a `${NAME:-default}`'s default included, if any."""
+    bare = ENV_REF.sub(_outside_references, text)
     for kind in SECRET_KINDS:
         if kind.pattern.search(bare):
             return kind

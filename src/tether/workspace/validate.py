@@ -55,11 +55,13 @@ def parse_located(text: str, file: str) -> Located:
 
 
 def secret_problems(located: Located, file: str) -> list[Problem]:
+    """Every literal secret, in a value or a mapping key, at its line and column."""
+    found = [(path, value, located.where(path)) for path, value in walk_strings(located.data)]
+    found += [(path, str(path[-1]), at) for path, at in located.keys.items() if path and isinstance(path[-1], str)]
     problems = []
-    for path, value in walk_strings(located.data):
-        kind = find_secret(value)
+    for path, text, (line, col) in found:
+        kind = find_secret(text)
         if kind is not None:
-            line, col = located.where(path)
             problems.append(
                 Problem(
                     file,
