@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import BUNDLED, ROOT
 from tether.cli import app
 
 ONE_CHECK = """version: 1
@@ -71,3 +72,48 @@ def test_serve_refuses_a_port_out_of_range(here: Path) -> None:
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert "--port" in run.stderr and "65535" in run.stderr
+
+
+def bundled_with_rules(here: Path, name: str, text: str | None) -> None:
+    (here / "integrations.yaml").write_text(BUNDLED.read_text(encoding="utf-8"))
+    (here / "rules").mkdir(exist_ok=True)
+    if text is None:
+        (here / "rules" / name).mkdir()
+    else:
+        (here / "rules" / name).write_text(text)
+
+
+def with_a_tab(name: str) -> str:
+    """The packaged rules file with a tab opening its first indented line."""
+    lines = (ROOT / "rules" / name).read_text(encoding="utf-8").split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("  ") and not line.lstrip().startswith("#"))
+    lines[first] = "\t" + lines[first][2:]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("command", [["check"], ["probe", "--json"], ["costs"]])
+def test_a_broken_prices_file_is_located_by_every_command_that_reads_it(here: Path, command: list[str]) -> None:
+    bundled_with_rules(here, "prices.yaml", with_a_tab("prices.yaml"))
+    run = tether(here, *command, env={**os.environ, "TETHER_SANDBOX_URL": "http://127.0.0.1:1"})
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    # check reports a rules file as a finding (exit 1, like the lens); a command that needs it cannot run (exit 2)
+    assert run.returncode == (1 if command == ["check"] else 2)
+    assert "rules/prices.yaml:" in run.stdout + run.stderr
+    assert "YAML syntax: found character that cannot start any token" in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("name", ["troubleshooting.yaml", "prices.yaml", "roadmap.yaml", "readiness.yaml"])
+def test_check_validates_every_rules_file(here: Path, name: str) -> None:
+    bundled_with_rules(here, name, with_a_tab(name))
+    run = tether(here, "check")
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 1
+    assert f"rules/{name}:" in run.stdout
+
+
+@pytest.mark.parametrize(("name", "code"), [("prices.yaml", 1), ("troubleshooting.yaml", 1), ("systems.yaml", 2)])
+def test_a_rules_file_that_is_a_directory_is_reported(here: Path, name: str, code: int) -> None:
+    bundled_with_rules(here, name, None)
+    run = tether(here, "check")
+    assert run.returncode == code, run.stdout + run.stderr
+    assert f"rules/{name}:1:1: a directory, where a rules file was expected" in run.stdout + run.stderr

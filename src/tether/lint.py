@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tether.advisor.engine import lint_lens
-from tether.errors import Problem, display_path
+from tether.errors import InputError, Problem, display_path
 from tether.model.common import Lifecycle
 from tether.readiness.ladder import lint_readiness
 from tether.workspace.loader import Workspace
@@ -54,7 +54,10 @@ def lint_model_retirement(ws: Workspace) -> list[Problem]:
     from tether.model_retirement import retirements
     from tether.workspace.rules import load_rules
 
-    prices = load_rules("prices.yaml", PriceTable, ws.root)
+    try:
+        prices = load_rules("prices.yaml", PriceTable, ws.root)
+    except InputError:
+        return []  # lint_rules reports the file's own problems
     findings: list[Problem] = []
     for i, integration in enumerate(ws.integrations):
         for found in retirements(integration, prices):
@@ -83,7 +86,29 @@ def lint_status_platforms(ws: Workspace) -> list[Problem]:
     return findings
 
 
-LINTERS: list[Linter] = [lint_definitions, lint_lens, lint_readiness, lint_model_retirement, lint_status_platforms]
+def lint_rules(ws: Workspace) -> list[Problem]:
+    """Every rules file the workspace uses and no other linter reads: each must load, located."""
+    from tether.model.prices import PriceTable
+    from tether.model.troubleshooting import Troubleshooting
+    from tether.workspace.rules import load_rules
+
+    problems: list[Problem] = []
+    for name, model in (("prices.yaml", PriceTable), ("troubleshooting.yaml", Troubleshooting)):
+        try:
+            load_rules(name, model, ws.root)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+LINTERS: list[Linter] = [
+    lint_definitions,
+    lint_lens,
+    lint_readiness,
+    lint_model_retirement,
+    lint_status_platforms,
+    lint_rules,
+]
 
 
 def lint(ws: Workspace) -> list[Problem]:

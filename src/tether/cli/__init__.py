@@ -67,4 +67,15 @@ readiness.register(app)
 
 
 def main() -> None:
-    app()
+    import sys
+
+    from tether.errors import InputError
+
+    # Every command turns the input errors it expects into located lines; this catches the ones
+    # met deeper (a rules file read by a price book, say): located lines and exit 2, no traceback.
+    try:
+        app()
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(2) from None

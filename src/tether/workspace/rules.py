@@ -9,7 +9,7 @@ from typing import TypeVar, cast
 
 from pydantic import BaseModel
 
-from tether.errors import display_path
+from tether.errors import InputError, Problem, display_path
 from tether.workspace.positions import Located
 from tether.workspace.validate import load_text, read_text
 
@@ -26,11 +26,26 @@ def defaults_dir() -> Path:
 
 
 def rule_file(name: str, workspace_dir: Path | None = None) -> Path:
-    """The workspace's own `rules/NAME` when it has one, else the packaged default."""
+    """The workspace's own `rules/NAME` when it has one, else the packaged default.
+
+    Something that is there but is not a file (a directory, a broken link) is an error, not a
+    silent fall back to the default: the user meant to override it."""
     if workspace_dir is not None:
         own = workspace_dir / "rules" / name
         if own.is_file():
             return own
+        if own.exists() or own.is_symlink():
+            what = "a directory" if own.is_dir() else "not a readable file"
+            raise InputError(
+                [
+                    Problem(
+                        display_path(own),
+                        1,
+                        1,
+                        f"{what}, where a rules file was expected; make it a YAML file or remove it",
+                    )
+                ]
+            )
     return defaults_dir() / name
 
 
