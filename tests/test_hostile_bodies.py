@@ -112,3 +112,22 @@ def test_a_broken_or_unasked_encoding_is_named(encoding: str, raw: bytes, reason
     with pytest.raises(ProbeFault) as caught:
         decode(raw, encoding)
     assert (caught.value.category, caught.value.reason) == ("bad_encoding", reason)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        {"kind": "anthropic"},
+        {"kind": "http"},
+        {"kind": "http", "follow_redirects": True},
+        {"kind": "openai"},
+        {"kind": "n8n"},
+        {"kind": "statuspage"},
+    ],
+    ids=lambda c: "-".join(str(v) for v in c.values()),
+)
+async def test_a_redirect_loop_is_one_category_at_every_kind(hostile: Hostile, check: dict[str, Any]) -> None:
+    """Defect 11: before, "not valid JSON", "APIConnectionError" and "unexpected: TooManyRedirects"."""
+    result = await probe_once({**check_for(check["kind"], f"{hostile.url}/loop"), **check})
+    assert result.category == "redirect_loop", result.reason
+    assert "redirect loop: the server keeps redirecting" in result.reason

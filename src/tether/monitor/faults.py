@@ -64,6 +64,10 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+def redirect_loop() -> ProbeFault:
+    return ProbeFault(State.DOWN, Category.REDIRECT_LOOP, "redirect loop: the server keeps redirecting")
+
+
 def transport_fault(exc: BaseException, what: str = "request") -> ProbeFault:
     """An httpx (or the anthropic SDK's httpx2) transport error as a located, categorised fault.
 
@@ -71,6 +75,8 @@ def transport_fault(exc: BaseException, what: str = "request") -> ProbeFault:
     """
     chain = _chain(exc)
     names = {type(e).__name__ for e in chain}
+    if "TooManyRedirects" in names:
+        return redirect_loop()
     text = " ".join(str(e) for e in chain).lower()
     if (
         any(isinstance(e, socket.gaierror) for e in chain)
@@ -113,4 +119,6 @@ def status_fault(status: int, headers: object = None, error_type: str | None = N
         return ProbeFault(State.DOWN, Category.OVERLOADED, f"overloaded (HTTP {status}{_retry_after(headers)})")
     if status >= 500:
         return ProbeFault(State.DOWN, Category.SERVER_ERROR, f"server error (HTTP {status})")
+    if 300 <= status < 400:
+        return ProbeFault(State.DOWN, Category.HTTP_STATUS, f"HTTP {status}: redirected; point the URL at where it answers")
     return ProbeFault(State.DOWN, Category.HTTP_STATUS, f"HTTP {status}")

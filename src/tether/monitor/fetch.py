@@ -13,7 +13,7 @@ import httpx
 from tether.checks.states import State
 from tether.model.common import url_problem
 from tether.monitor import body as capped
-from tether.monitor.faults import Category, ProbeFault, transport_fault
+from tether.monitor.faults import Category, ProbeFault, redirect_loop, transport_fault
 
 MAX_BODY = capped.MAX_BODY
 
@@ -43,6 +43,14 @@ class Fetched:
             return json.loads(self.body)
         except ValueError:
             raise ProbeFault(state, Category.BAD_JSON, f"{what} is not valid JSON") from None
+
+
+def _redirects_to_itself(response: httpx.Response) -> bool:
+    """A redirect not followed that names its own address: a loop, whoever follows it."""
+    location = response.headers.get("location")
+    if not response.is_redirect or not location:
+        return False
+    return str(response.url.join(location)) == str(response.url)
 
 
 def timed_out(phase: str, timeout: float) -> ProbeFault:
@@ -100,6 +108,9 @@ async def fetch(
                 extensions={"trace": trace},
             )
             response = await client.send(request, stream=True, follow_redirects=follow_redirects)
+            if _redirects_to_itself(response):
+                await response.aclose()
+                raise redirect_loop()
             phase = "body"
             try:
                 # Raw bytes, decoded by the capped reader: httpx would inflate each chunk whole.

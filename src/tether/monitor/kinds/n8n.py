@@ -35,7 +35,7 @@ async def probe(check: N8nCheck, ctx: ProbeContext) -> Outcome:
         query = {**params, **({"cursor": cursor} if cursor else {})}
         got = await fetch(ctx.client, "GET", url, timeout=ctx.timeout, headers={"X-N8N-API-KEY": key}, params=query)
         pages += 1
-        if got.status >= 400:
+        if got.status >= 300:  # a redirect not followed is no answer: say so, not "bad JSON"
             raise status_fault(got.status, got.headers)
         data = got.json(what="the executions list")
         items = data.get("data") if isinstance(data, dict) else None

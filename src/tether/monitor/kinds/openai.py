@@ -15,7 +15,7 @@ async def probe(check: OpenAICheck, ctx: ProbeContext) -> Outcome:
     url = ctx.expand(check.base_url).rstrip("/") + "/v1/models"
     got = await fetch(ctx.client, "GET", url, timeout=ctx.timeout, headers={"authorization": f"Bearer {key}"})
     request_id = got.headers.get("x-request-id")
-    if got.status >= 400:
+    if got.status >= 300:  # a redirect not followed is no answer: say so, not "bad JSON"
         error = _error_type(got.body)
         raise status_fault(got.status, got.headers, error)
     data = got.json(what="the model list")
