@@ -120,5 +120,6 @@ def status_fault(status: int, headers: object = None, error_type: str | None = N
     if status >= 500:
         return ProbeFault(State.DOWN, Category.SERVER_ERROR, f"server error (HTTP {status})")
     if 300 <= status < 400:
-        return ProbeFault(State.DOWN, Category.HTTP_STATUS, f"HTTP {status}: redirected; point the URL at where it answers")
+        reason = f"HTTP {status}: redirected; point the URL at where it answers"
+        return ProbeFault(State.DOWN, Category.HTTP_STATUS, reason)
     return ProbeFault(State.DOWN, Category.HTTP_STATUS, f"HTTP {status}")
