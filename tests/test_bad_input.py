@@ -117,3 +117,27 @@ def test_a_rules_file_that_is_a_directory_is_reported(here: Path, name: str, cod
     run = tether(here, "check")
     assert run.returncode == code, run.stdout + run.stderr
     assert f"rules/{name}:1:1: a directory, where a rules file was expected" in run.stdout + run.stderr
+
+
+def test_a_huge_value_is_quoted_cut_not_whole(here: Path, runner: CliRunner) -> None:
+    big = "x" * (4 * 1024 * 1024)
+    (here / "integrations.yaml").write_text(
+        f"version: 1\nworkspace: {{name: a}}\nintegrations:\n  - name: a\n    title: A\n    pattern: {big}\n"
+    )
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("integrations.yaml:6:14: integrations[0].pattern: 'xxxx")
+    assert "…' (4194304 characters) is not one of automation-bridge" in line
+    assert len(line) < 300  # it was 4 MB
+
+
+def test_a_nul_byte_is_located_on_one_line(here: Path, runner: CliRunner) -> None:
+    (here / "integrations.yaml").write_text(
+        'version: 1\nworkspace: {name: a}\nintegrations:\n  - name: a\n    title: "A\0B"\n'
+    )
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "integrations.yaml:5:14: YAML: the character #x0000 (a NUL byte) is not allowed in YAML text; remove it"
+    ]

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+MESSAGE_LIMIT = 500
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -18,7 +20,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        # One line, of a size a terminal can show, whatever text a message quoted.
+        message = " ".join(self.message.split("\n"))
+        if len(message) > MESSAGE_LIMIT:
+            message = f"{message[: MESSAGE_LIMIT - 1]}… (cut at {MESSAGE_LIMIT} characters)"
+        return f"{self.file}:{self.line}:{self.col}: {message}"
 
 
 class InputError(Exception):
@@ -27,6 +33,19 @@ class InputError(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+QUOTE_LIMIT = 60
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value as an error message quotes it: repr, cut to `limit` characters with its full length said
+    (a 4 MB value made a 4 MB error line)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = len(value) if isinstance(value, str) else len(text)
+    return f"{text[: limit - 1]}…' ({size} characters)"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

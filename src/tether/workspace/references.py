@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tether.errors import Problem, did_you_mean
+from tether.errors import Problem, did_you_mean, quoted
 from tether.model.common import parse_duration
 from tether.model.systems import SystemCatalogue
 from tether.workspace.positions import Located, Path_
@@ -83,18 +83,18 @@ def reference_problems(located: Located, file: str, systems: SystemCatalogue) ->
         name = integration.get("name")
         if isinstance(name, str):
             if name in seen:
-                add((*base, "name"), f"{name!r} is already the name of integrations[{seen[name]}]; names are unique")
+                add((*base, "name"), f"{quoted(name)} is already the name of integrations[{seen[name]}]; names are unique")
             seen.setdefault(name, i)
         for path, ref, kind in _system_refs(integration):
             system = known.get(ref.lower())
             if system is None:
                 add(
                     (*base, *path),
-                    f"unknown system {ref!r}{did_you_mean(ref.lower(), known)}; systems are listed in "
+                    f"unknown system {quoted(ref)}{did_you_mean(ref.lower(), known)}; systems are listed in "
                     "rules/systems.yaml (add one there to use it)",
                 )
             elif kind is not None and system.kind != kind:
-                add((*base, *path), f"{ref!r} is not a {kind} platform (it is {system.kind})")
+                add((*base, *path), f"{quoted(ref)} is not a {kind} platform (it is {system.kind})")
         checks = integration.get("checks")
         for j, check in enumerate(checks if isinstance(checks, list) else []):
             if not isinstance(check, dict):

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from tether.errors import InputError, Problem, did_you_mean
+from tether.errors import InputError, Problem, did_you_mean, quoted
 from tether.secrets import find_secret, walk_strings
 from tether.workspace.positions import MAX_VALUES, Located, Path_, TooManyValues, parse
 
@@ -28,12 +28,24 @@ def format_path(path: Path_) -> str:
     return out or "(document)"
 
 
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
 def parse_located(text: str, file: str) -> Located:
     """Parse YAML text; syntax errors become a located InputError."""
     try:
         located = parse(text, MAX_VALUES)
     except TooManyValues as exc:
         raise InputError([Problem(file, exc.line, exc.col, str(exc))]) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else quoted(exc.character)
+        name = " (a NUL byte)" if exc.character in (0, "\x00") else ""
+        message = f"YAML: the character {what}{name} is not allowed in YAML text; remove it"
+        raise InputError([Problem(file, line, col, message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -46,7 +58,7 @@ def parse_located(text: str, file: str) -> Located:
             [Problem(file, 1, 1, "YAML: an alias refers to itself (recursive anchors are not allowed)")]
         ) from None
     problems = [
-        Problem(file, line, col, f"{format_path(path)}: duplicate key {path[-1]!r}; YAML keeps only the last one")
+        Problem(file, line, col, f"{format_path(path)}: duplicate key {quoted(path[-1])}; YAML keeps only the last one")
         for path, (line, col) in located.duplicate_keys
     ]
     if problems:
@@ -156,20 +168,20 @@ def _message(err: Any, model: type[BaseModel], path: Path_, data: Any) -> tuple[
         key = str(path[-1])
         hint = did_you_mean(key, allowed)
         listing = f"; allowed here: {', '.join(allowed)}" if not hint and allowed else ""
-        return f"{where}: unknown key {key!r}{hint}{listing}", True
+        return f"{where}: unknown key {quoted(key)}{hint}{listing}", True
     if kind == "missing":
         return f"{format_path(path[:-1])}: missing required key {path[-1]!r}", True
     if kind in ("enum", "literal_error"):
         expected = _QUOTED.findall(str(ctx.get("expected", ""))) or [str(ctx.get("expected", ""))]
         given = _value_at(data, path)
         hint = did_you_mean(str(given), expected)
-        return f"{where}: {given!r} is not one of {', '.join(expected)}{hint}", False
+        return f"{where}: {quoted(given)} is not one of {', '.join(expected)}{hint}", False
     if kind == "union_tag_invalid":
         tags = _QUOTED.findall(str(ctx.get("expected_tags", "")))
         tag = ctx.get("tag")
         field = ctx.get("discriminator", "kind").strip("'")
         return (
-            f"{where}.{field}: unknown {field} {tag!r}{did_you_mean(str(tag), tags)}; known: {', '.join(tags)}",
+            f"{where}.{field}: unknown {field} {quoted(tag)}{did_you_mean(str(tag), tags)}; known: {', '.join(tags)}",
             False,
         )
     if kind == "union_tag_not_found":
