@@ -83,7 +83,8 @@ def reference_problems(located: Located, file: str, systems: SystemCatalogue) ->
         name = integration.get("name")
         if isinstance(name, str):
             if name in seen:
-                add((*base, "name"), f"{quoted(name)} is already the name of integrations[{seen[name]}]; names are unique")
+                taken = f"{quoted(name)} is already the name of integrations[{seen[name]}]; names are unique"
+                add((*base, "name"), taken)
             seen.setdefault(name, i)
         for path, ref, kind in _system_refs(integration):
             system = known.get(ref.lower())
