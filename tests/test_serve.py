@@ -317,3 +317,45 @@ async def test_a_row_the_store_refuses_fails_alone_not_its_batch(tmp_path: Path)
         assert [o is None for o in outcomes] == [True] * 10 + [False] + [True] * 10
         assert isinstance(outcomes[10], OverflowError)
         assert count_pings(store) == 20
+
+
+def test_slow_headers_are_timed_out(tmp_path: Path) -> None:
+    """Eight clients sending one header line at a time are cut off once the head's deadline passes."""
+    import socket
+    import time
+
+    path = tmp_path / "integrations.yaml"
+    path.write_text(WORKSPACE, encoding="utf-8")
+    ws = load_workspace(path)
+    db = tmp_path / "tether.db"
+    open_store(db).close()
+    config = ServerConfig(ws.file, ws.systems, str(db), env={"LEADS_TOKEN": TOKEN}, book=PriceBook.load(None))
+    thread = ServerThread(config, header_timeout=1.0)
+    url = thread.start()
+    host, port = url.removeprefix("http://").split(":")
+    try:
+        clients = [socket.create_connection((host, int(port)), timeout=30) for _ in range(8)]
+        for c in clients:
+            c.sendall(b"GET /api/status HTTP/1.1\r\nHost: x\r\n")
+        closed: set[int] = set()
+        deadline = time.monotonic() + 30  # the server's deadline is 1 s: 29 s to spare
+        while len(closed) < len(clients) and time.monotonic() < deadline:
+            for i, c in enumerate(clients):
+                if i in closed:
+                    continue
+                try:
+                    c.sendall(b"X-Slow: 1\r\n")  # one more header line, never the blank one that ends the head
+                    c.settimeout(0.2)
+                    if c.recv(1) == b"":
+                        closed.add(i)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    closed.add(i)
+        assert closed == set(range(8))
+        with httpx.Client(base_url=url, timeout=30) as client:  # an ordinary request is still served
+            assert client.get("/api/status").status_code == 200
+    finally:
+        for c in clients:
+            c.close()
+        thread.stop()

@@ -12,6 +12,7 @@ import uvicorn
 
 from tether.monitor.session import Watching, monitoring, plan_jobs
 from tether.server.app import ServerConfig, create_app
+from tether.server.protocol import HEADER_TIMEOUT, with_header_timeout
 from tether.store.db import Store
 
 
@@ -40,19 +41,39 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(config: ServerConfig, sock: socket.socket, log_level: str = "warning") -> uvicorn.Server:
+KEEP_ALIVE_TIMEOUT = 5.0
+"""An idle keep-alive connection is closed after this many seconds (uvicorn's own default, made explicit)."""
+MAX_CONNECTIONS = 1024
+"""Past this many open connections (or requests in progress) a request is answered 503 at once."""
+
+
+def make_server(
+    config: ServerConfig, sock: socket.socket, log_level: str = "warning", header_timeout: float = HEADER_TIMEOUT
+) -> uvicorn.Server:
     app = create_app(config)
     host, port = sock.getsockname()[:2]
-    uv = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on")
+    uv = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="on",
+        http=with_header_timeout(header_timeout),
+        timeout_keep_alive=int(KEEP_ALIVE_TIMEOUT),
+        limit_concurrency=MAX_CONNECTIONS,
+    )
     return uvicorn.Server(uv)
 
 
 class ServerThread:
     """`tether serve`'s app on its own event loop in a daemon thread (tests and benchmarks)."""
 
-    def __init__(self, config: ServerConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, config: ServerConfig, host: str = "127.0.0.1", port: int = 0, header_timeout: float = HEADER_TIMEOUT
+    ) -> None:
         self.sock = bind(host, port)
-        self.server = make_server(config, self.sock)
+        self.server = make_server(config, self.sock, header_timeout=header_timeout)
         self.thread = threading.Thread(target=self._run, name="tether-serve", daemon=True)
         self.error: BaseException | None = None
 
