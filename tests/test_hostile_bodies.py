@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from tests.hostile import Hostile
+from tether.checks.result import CheckResult
 from tether.model.integration import Integration
 from tether.monitor.body import CappedBody
 from tether.monitor.engine import Engine, make_jobs
 from tether.monitor.faults import ProbeFault
-from tether.checks.result import CheckResult
 
 PEAK_LIMIT = 24 * 1024 * 1024
 """Before the fix the peaks were 64 MB (http kinds, one inflated chunk) to 600 MB (anthropic)."""
@@ -37,13 +37,14 @@ def check_for(kind: str, base: str) -> dict[str, Any]:
         "anthropic": {"kind": "anthropic", "name": "c", "api_key": "${K}", "base_url": base},
         "http": {"kind": "http", "name": "c", "url": f"{base}/health", "conditions": ["[STATUS] == 200"]},
         "openai": {"kind": "openai", "name": "c", "api_key": "${K}", "base_url": base},
+        "gemini": {"kind": "gemini", "name": "c", "model": "gemini-2.5-flash", "api_key": "${K}", "base_url": base},
         "n8n": {"kind": "n8n", "name": "c", "api_key": "${K}", "base_url": base},
         "statuspage": {"kind": "statuspage", "name": "c", "url": f"{base}/api/v2/summary.json"},
     }[kind]
 
 
 @pytest.mark.parametrize("mode", ["huge", "bomb"])
-@pytest.mark.parametrize("kind", ["anthropic", "http", "openai", "n8n", "statuspage"])
+@pytest.mark.parametrize("kind", ["anthropic", "gemini", "http", "openai", "n8n", "statuspage"])
 async def test_a_body_over_the_cap_is_too_large_in_bounded_memory(hostile: Hostile, kind: str, mode: str) -> None:
     await probe_once(check_for(kind, f"{hostile.url}/echo"))  # imports and caches are made before measuring
     tracemalloc.start()
@@ -121,6 +122,7 @@ def test_a_broken_or_unasked_encoding_is_named(encoding: str, raw: bytes, reason
         {"kind": "http"},
         {"kind": "http", "follow_redirects": True},
         {"kind": "openai"},
+        {"kind": "gemini"},
         {"kind": "n8n"},
         {"kind": "statuspage"},
     ],

@@ -302,14 +302,15 @@ def test_an_out_of_range_ping_is_refused_at_the_door_and_its_neighbours_are_stor
 async def test_a_row_the_store_refuses_fails_alone_not_its_batch(tmp_path: Path) -> None:
     import asyncio
 
+    from tether.model.tokens import TokenCounts
     from tether.server.pings import PingWriter
     from tether.store.heartbeats import PingRecord
 
     with open_store(tmp_path / "t.db") as store:
         writer = PingWriter(store, lambda _i, _t: False)
         writer.start()
-        good = [PingRecord("leads", "zap-ran", 1_780_000_000.0 + k, True, input_tokens=5) for k in range(20)]
-        bad = PingRecord("leads", "zap-ran", 1_780_000_000.0, True, input_tokens=2**70)  # past SQLite's integers
+        good = [PingRecord("leads", "zap-ran", 1_780_000_000.0 + k, True, tokens=TokenCounts(5)) for k in range(20)]
+        bad = PingRecord("leads", "zap-ran", 1_780_000_000.0, True, tokens=TokenCounts(2**70))  # past SQLite's integers
         outcomes = await asyncio.gather(
             *(writer.submit(p) for p in [*good[:10], bad, *good[10:]]), return_exceptions=True
         )

@@ -11,8 +11,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
-from tether.monitor.faults import Category, ProbeFault
 from tether.checks.states import State
+from tether.monitor.faults import Category, ProbeFault
 
 MAX_BODY = 1024 * 1024
 PIECE = 64 * 1024
