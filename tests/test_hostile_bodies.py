@@ -39,12 +39,14 @@ def check_for(kind: str, base: str) -> dict[str, Any]:
         "openai": {"kind": "openai", "name": "c", "api_key": "${K}", "base_url": base},
         "gemini": {"kind": "gemini", "name": "c", "model": "gemini-2.5-flash", "api_key": "${K}", "base_url": base},
         "n8n": {"kind": "n8n", "name": "c", "api_key": "${K}", "base_url": base},
+        "make": {"kind": "make", "name": "c", "api_token": "${K}", "base_url": base, "scenario_id": 1},
+        "zapier": {"kind": "zapier", "name": "c", "token": "${K}", "base_url": base, "zap_id": 1},
         "statuspage": {"kind": "statuspage", "name": "c", "url": f"{base}/api/v2/summary.json"},
     }[kind]
 
 
 @pytest.mark.parametrize("mode", ["huge", "bomb"])
-@pytest.mark.parametrize("kind", ["anthropic", "gemini", "http", "openai", "n8n", "statuspage"])
+@pytest.mark.parametrize("kind", ["anthropic", "gemini", "http", "openai", "n8n", "make", "zapier", "statuspage"])
 async def test_a_body_over_the_cap_is_too_large_in_bounded_memory(hostile: Hostile, kind: str, mode: str) -> None:
     await probe_once(check_for(kind, f"{hostile.url}/echo"))  # imports and caches are made before measuring
     tracemalloc.start()
@@ -124,6 +126,8 @@ def test_a_broken_or_unasked_encoding_is_named(encoding: str, raw: bytes, reason
         {"kind": "openai"},
         {"kind": "gemini"},
         {"kind": "n8n"},
+        {"kind": "make"},
+        {"kind": "zapier"},
         {"kind": "statuspage"},
     ],
     ids=lambda c: "-".join(str(v) for v in c.values()),

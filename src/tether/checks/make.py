@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from tether.checks.base import RunHistoryCheck
-from tether.model.common import SecretRef, format_duration
+from tether.model.common import SecretRef, Url, format_duration
 
 
 class MakeCheck(RunHistoryCheck):
     kind: Literal["make"] = "make"
-    base_url: str
+    base_url: Url
     """The organisation's zone API, e.g. https://eu1.make.com/api/v2."""
     api_token: SecretRef = "${MAKE_API_TOKEN}"
     """A Make API token with the `scenarios:read` scope, sent as `Authorization: Token ...`."""

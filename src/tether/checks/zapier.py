@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from tether.checks.base import RunHistoryCheck
-from tether.model.common import SecretRef, format_duration
+from tether.model.common import SecretRef, Url, format_duration
 
 
 class ZapierCheck(RunHistoryCheck):
     kind: Literal["zapier"] = "zapier"
-    base_url: str = "https://api.zapier.com"
+    base_url: Url = "https://api.zapier.com"
     token: SecretRef = "${ZAPIER_TOKEN}"
     """An OAuth access token with the `zap:runs` scope, sent as a bearer token."""
     zap_id: int

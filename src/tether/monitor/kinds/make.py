@@ -34,7 +34,7 @@ async def probe(check: MakeCheck, ctx: ProbeContext) -> Outcome:
         params = {"from": int(since * 1000), "pg[limit]": PAGE, "pg[offset]": pages * PAGE}
         got = await fetch(ctx.client, "GET", url, timeout=ctx.timeout, headers=headers, params=params)
         pages += 1
-        if got.status >= 400:
+        if got.status >= 300:  # a redirect not followed is no answer: say so, not "bad JSON"
             raise status_fault(got.status, got.headers)
         data = got.json(what="the scenario logs")
         logs = data.get("scenarioLogs") if isinstance(data, dict) else None

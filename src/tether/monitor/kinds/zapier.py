@@ -38,7 +38,7 @@ async def probe(check: ZapierCheck, ctx: ProbeContext) -> Outcome:
         params = {"zap_id": check.zap_id, "from_date": from_date, "limit": PAGE, "offset": pages * PAGE}
         got = await fetch(ctx.client, "GET", url, timeout=ctx.timeout, headers=headers, params=params)
         pages += 1
-        if got.status >= 400:
+        if got.status >= 300:  # a redirect not followed is no answer: say so, not "bad JSON"
             raise status_fault(got.status, got.headers)
         data = got.json(what="the zap runs")
         if isinstance(data, list) and len(data) == 1:
