@@ -182,9 +182,11 @@ class TetherApp(App[None]):
 
     @on(OverviewLoaded)
     def _loaded(self, message: OverviewLoaded) -> None:
+        if not self.is_running:
+            return  # a load that finished while the app was closing: there is nothing left to show it on
         self.overview = message.overview
         for screen in self.screen_stack:
-            if isinstance(screen, DashboardScreen):
+            if isinstance(screen, DashboardScreen) and screen.is_mounted:
                 screen.show(message.overview)
         self._arm(message.overview.elapsed)
         if not self._painted:
