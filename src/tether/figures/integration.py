@@ -11,8 +11,9 @@
 - **Cost**: month to date, projection with its basis, budget (figures.cost).
 - **State**: the worst of its checks' latest states, degraded when the projection is over budget.
 
-Six queries, however many integrations there are: the rollup windows (three), each check's
-latest result, the open incidents, and each suite's latest eval run.
+Seven queries, however many integrations there are: the rollup windows (three), each check's
+latest result, the open incidents, each suite's latest eval run, and the last day's probes
+hour by hour (the dashboard's heartbeat bar).
 """
 
 from __future__ import annotations
