@@ -105,7 +105,7 @@ def test_a_bad_scenario_is_a_located_error(workspace: Path, runner: CliRunner) -
 WATCHED = """\
 version: 1
 workspace: {name: watch}
-defaults: {interval: 1s, timeout: 0.9s}
+defaults: {interval: 2s, timeout: 1.8s}
 integrations:
   - name: app
     title: App

@@ -226,7 +226,7 @@ async def test_in_process_probing_reaches_the_dashboard(
     import time
 
     app = make_app(
-        ws, path, clock=time.time, probe=True, env=env, probe_interval=0.5, max_jitter=0.1, refresh_every=0.2
+        ws, path, clock=time.time, probe=True, env=env, probe_interval=2.0, max_jitter=0.5, refresh_every=0.5
     )
     async with app.run_test(size=SIZE) as pilot:
         # The probe schedule writes through its own connection; the dashboard's next refresh reads it.

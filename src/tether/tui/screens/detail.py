@@ -16,7 +16,6 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
 
 from tether.checks.states import State, worst
-from tether.store.incidents import acknowledge
 from tether.store.rollups import SPANS
 from tether.tui import format as fmt
 from tether.tui.data import Detail, detail, failed_conditions, generate_docs, runbook
@@ -137,17 +136,6 @@ class DetailScreen(TetherScreen):
             self.post_message(WorkFailed("probe now", exc))
             return
         self.post_message(ProbeFinished(self.integration_name, results))
-
-    @work(thread=True, exclusive=True, group="acknowledge", exit_on_error=False)
-    def ack(self, incident_id: int) -> None:
-        app = self.tether
-        try:
-            with app.access.use() as store:
-                incident = acknowledge(store, incident_id, app.now(), app.settings.user or None)
-        except Exception as exc:
-            self.post_message(WorkFailed("acknowledge the incident", exc))
-            return
-        self.post_message(IncidentAcknowledged(incident))
 
     @on(DetailLoaded)
     def _loaded(self, message: DetailLoaded) -> None:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from tether.store.incidents import Incident, acknowledge
+from tether.store.incidents import Incident
 from tether.tui import format as fmt
 from tether.tui.data import workspace_incidents
 from tether.tui.messages import IncidentAcknowledged, IncidentsLoaded, WorkFailed
@@ -85,17 +85,6 @@ class IncidentsScreen(TetherScreen):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((x for x in self.shown if str(x.id) == key), None)
-
-    @work(thread=True, exclusive=True, group="acknowledge", exit_on_error=False)
-    def ack(self, incident_id: int) -> None:
-        app = self.tether
-        try:
-            with app.access.use() as store:
-                incident = acknowledge(store, incident_id, app.now(), app.settings.user or None)
-        except Exception as exc:
-            self.post_message(WorkFailed("acknowledge the incident", exc))
-            return
-        self.post_message(IncidentAcknowledged(incident))
 
     @on(IncidentAcknowledged)
     def _acknowledged(self, message: IncidentAcknowledged) -> None:
