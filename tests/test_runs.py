@@ -133,6 +133,32 @@ async def test_make_and_zapier_runs_are_the_integrations_figures(
     assert mine.processing.p95_ms == pytest.approx(durations[math.ceil(0.95 * 240) - 1], rel=0.0905)
 
 
+@pytest.mark.parametrize("name", ["scenario", "zap"])
+async def test_runs_that_start_after_the_sandbox_did_arrive_at_the_next_read(
+    tmp_path: Any, sandbox: Sandbox, store: Store, name: str
+) -> None:
+    """A workflow with `live_every` keeps running: each read hands on just the runs started since."""
+    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
+    ws = load_workspace(tmp_path / "integrations.yaml")
+    workflows = [Workflow(id=i, runs_per_day=24, live_every=10) for i in ("112", "1044")]
+    sandbox.set_scenario(Scenario(workflows=workflows))
+
+    async def read() -> int:
+        jobs = make_jobs(ws.integrations, 60.0, 10.0, [name])
+        async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
+            [result] = await engine.run_once()
+        with store.transaction() as db:
+            fold_new(db, excluder(ws.file), clock.now())
+        return int(result.metrics["new_runs"])
+
+    sandbox.anchor = clock.now() - 35  # the sandbox started 35 s ago: three runs since, one every 10 s
+    assert await read() == 24 + 3
+    sandbox.anchor -= 20  # twenty seconds on: two more
+    assert await read() == 2
+    assert await read() == 0
+    assert count_runs(store, name) == 24 + 5
+
+
 @pytest.mark.parametrize(
     ("name", "fault", "category"),
     [

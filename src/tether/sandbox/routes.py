@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tether.sandbox.http11 import Request, Response
+from tether.sandbox.run_history import history
 from tether.sandbox.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -222,31 +223,28 @@ async def n8n_api(sandbox: Sandbox, request: Request, path: str) -> Response:
     return Response.json({"data": page, "nextCursor": _cursor(offset + limit) if more else None})
 
 
-def executions(scenario: Scenario, anchor: float, workflow_id: str | None, status: str | None) -> list[dict[str, Any]]:
-    """Seven days of executions, newest first, spaced evenly from `anchor` (deterministic)."""
+def executions(
+    scenario: Scenario, anchor: float, now: float, workflow_id: str | None, status: str | None
+) -> list[dict[str, Any]]:
+    """Each workflow's runs (`run_history.history`) as n8n executions, newest first."""
     out: list[dict[str, Any]] = []
     for w_index, workflow in enumerate(scenario.workflows):
         if workflow_id and workflow.id != workflow_id:
             continue
-        spacing = 86400 / workflow.runs_per_day
-        count = min(workflow.runs_per_day * 7, 20000)
-        for k in range(count):
-            started = anchor - k * spacing
-            failed = workflow.failure_every and (k + 1) % workflow.failure_every == 0
-            duration = workflow.duration_ms * (0.5 + ((k * 37) % 100) / 100) / 1000
-            run_status = "error" if failed else "success"
+        for run in history(workflow, anchor, now):
+            run_status = "error" if run.failed else "success"
             if status and run_status != status:
                 continue
             out.append(
                 {
                     # n8n numbers executions upwards as they start: the newest has the highest id.
-                    "id": str(1_000_000 * (w_index + 1) + count - k),
-                    "finished": not failed,
+                    "id": str(1_000_000 * (w_index + 1) + run.number),
+                    "finished": not run.failed,
                     "mode": "webhook",
                     "retryOf": None,
                     "retrySuccessId": None,
-                    "startedAt": iso(started),
-                    "stoppedAt": iso(started + duration),
+                    "startedAt": iso(run.started),
+                    "stoppedAt": iso(run.started + run.seconds),
                     "workflowId": workflow.id,
                     "waitTill": None,
                     "status": run_status,

@@ -13,23 +13,56 @@ or the Zap id), spaced evenly back from the sandbox's anchor, as for n8n.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from tether.sandbox.http11 import Request, Response
 from tether.sandbox.scenario import Scenario, Workflow
 
+MAX_RUNS = 20_000
+"""Runs a workflow's history holds at most, past and live together (bounded memory per request)."""
 
-def _times(workflow: Workflow, anchor: float, since: float) -> list[tuple[int, float, float, bool]]:
-    """(k, started, seconds taken, failed) for each run since `since`, newest first (deterministic)."""
+
+@dataclass(frozen=True)
+class PlayedRun:
+    """One run of a scripted workflow: `number` counts up from the oldest, as vendors number runs."""
+
+    number: int
+    started: float
+    seconds: float
+    failed: bool
+
+
+def history(workflow: Workflow, anchor: float, now: float, since: float = float("-inf")) -> list[PlayedRun]:
+    """The workflow's runs started in [since, now], newest first (deterministic).
+
+    Seven days back from `anchor` (the sandbox's start), one every 24h/runs_per_day; then, with
+    `live_every`, one more every that long after it, so a watcher sees new runs arrive.
+    """
     spacing = 86400 / workflow.runs_per_day
+    past = min(workflow.runs_per_day * 7, MAX_RUNS)
+    live = 0
+    if workflow.live_every is not None and now > anchor:
+        live = min(int((now - anchor) / workflow.live_every), MAX_RUNS - past)
+
+    def run(number: int) -> PlayedRun:
+        # `step` counts runs away from the anchor on either side, so the past stays as it always was.
+        if number > past:
+            step = number - past
+            started = anchor + step * (workflow.live_every or 0.0)
+        else:
+            step = past - number
+            started = anchor - step * spacing
+        failed = bool(workflow.failure_every) and (step + (number <= past)) % workflow.failure_every == 0
+        return PlayedRun(number, started, workflow.duration_ms * (0.5 + ((step * 37) % 100) / 100) / 1000, failed)
+
     out = []
-    for k in range(min(workflow.runs_per_day * 7, 20000)):
-        started = anchor - k * spacing
-        if started < since:
+    for number in range(past + live, 0, -1):
+        played = run(number)
+        if played.started < since:
             break
-        failed = bool(workflow.failure_every) and (k + 1) % workflow.failure_every == 0
-        out.append((k, started, workflow.duration_ms * (0.5 + ((k * 37) % 100) / 100) / 1000, failed))
+        out.append(played)
     return out
 
 
@@ -56,7 +89,7 @@ def _int(value: str | None, default: int) -> int:
         return -1
 
 
-def make(scenario: Scenario, anchor: float, request: Request, path: str) -> Response:
+def make(scenario: Scenario, anchor: float, now: float, request: Request, path: str) -> Response:
     auth = request.headers.get("authorization", "")
     if not auth.startswith("Token "):
         return Response.json({"message": "Access denied.", "code": "SC401"}, 401)
@@ -71,12 +104,12 @@ def make(scenario: Scenario, anchor: float, request: Request, path: str) -> Resp
     if limit < 1 or offset < 0:
         return Response.json({"message": "Validation failed for 1 parameter(s).", "code": "IM003"}, 400)
     logs = []
-    for k, started, took, failed in _times(workflow, anchor, since)[offset : offset + limit]:
-        ident = uuid.UUID(int=(int(parts[3]) << 64) + k).hex
+    for run in history(workflow, anchor, now, since)[offset : offset + limit]:
+        ident = uuid.UUID(int=(int(parts[3]) << 64) + run.number).hex
         logs.append(
             {
-                "imtId": f"{int(started * 1000)}_scenario.{parts[3]}.auto.{ident}",
-                "duration": round(took * 1000),
+                "imtId": f"{int(run.started * 1000)}_scenario.{parts[3]}.auto.{ident}",
+                "duration": round(run.seconds * 1000),
                 "operations": 4,
                 "transfer": 2048,
                 "centicredits": 400,
@@ -86,8 +119,8 @@ def make(scenario: Scenario, anchor: float, request: Request, path: str) -> Resp
                 "type": "auto",
                 "authorId": 0,
                 "instant": False,
-                "timestamp": iso(started),
-                "status": 3 if failed else 1,
+                "timestamp": iso(run.started),
+                "status": 3 if run.failed else 1,
             }
         )
     return Response.json(
@@ -95,7 +128,7 @@ def make(scenario: Scenario, anchor: float, request: Request, path: str) -> Resp
     )
 
 
-def zapier(scenario: Scenario, anchor: float, request: Request, path: str) -> Response:
+def zapier(scenario: Scenario, anchor: float, now: float, request: Request, path: str) -> Response:
     if not request.headers.get("authorization", "").startswith("Bearer "):
         error = {
             "status": 401,
@@ -110,27 +143,27 @@ def zapier(scenario: Scenario, anchor: float, request: Request, path: str) -> Re
         return Response.json({"errors": [{"status": 404, "code": "not_found", "title": "NotFound"}]}, 404)
     zap = request.query.get("zap_id", "")
     workflow = _workflow(scenario, zap)
-    since = _when(request.query.get("from_date")) or anchor - 30 * 86400  # Zapier's default: 30 days
+    since = _when(request.query.get("from_date")) or now - 30 * 86400  # Zapier's default: 30 days
     limit, offset = _int(request.query.get("limit"), 10), _int(request.query.get("offset"), 0)
     if limit < 1 or offset < 0:
         return Response.json(
             {"errors": [{"status": 400, "code": "parse_error", "title": "ParseError", "detail": "Malformed request."}]},
             400,
         )
-    runs = _times(workflow, anchor, since) if workflow is not None else []
+    runs = history(workflow, anchor, now, since) if workflow is not None else []
     page: list[dict[str, Any]] = [
         {
-            "id": str(uuid.UUID(int=(int(zap or 0) << 64) + k)),
+            "id": str(uuid.UUID(int=(int(zap or 0) << 64) + run.number)),
             "zap_id": int(zap or 0),
-            "start_time": iso(started),
-            "end_time": iso(started + took),
-            "status": "error" if failed else "success",
+            "start_time": iso(run.started),
+            "end_time": iso(run.started + run.seconds),
+            "status": "error" if run.failed else "success",
             "zap_title": f"Zap {zap}",
-            "steps": [{"status": "error" if failed else "success", "start_time": iso(started)}],
+            "steps": [{"status": "error" if run.failed else "success", "start_time": iso(run.started)}],
             "data_in": "",
             "data_out": "",
         }
-        for k, started, took, failed in runs[offset : offset + limit]
+        for run in runs[offset : offset + limit]
     ]
     base = "https://api.zapier.com/v2/zap-runs"
     more = offset + limit < len(runs)

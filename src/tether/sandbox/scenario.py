@@ -20,8 +20,10 @@ replies:                         # Messages API: first rule whose text the promp
   - {contains: "score this lead", reply: '{"score": 82}'}
   - {regex: "(?i)summari[sz]e", reply: "A short summary."}
 default_reply: OK                # when no rule matches ("echo" repeats the last user message)
-workflows:                       # n8n executions: one run every 24h/runs_per_day, newest first
-  - {id: lead-intake, runs_per_day: 48, failure_every: 10, duration_ms: 1200}
+workflows:                       # n8n executions, Make scenario logs, Zapier zap runs: seven days of
+                                 # history, one run every 24h/runs_per_day, newest first ...
+  - {id: lead-intake, runs_per_day: 48, failure_every: 10, duration_ms: 1200, live_every: 20s}
+                                 # ... and, with live_every, a new run that often after the start
 """
 
 from __future__ import annotations
@@ -116,6 +118,8 @@ class Workflow(StrictModel):
     failure_every: int = Field(default=0, ge=0)
     """Every Nth run fails (0: none)."""
     duration_ms: float = Field(default=1200.0, gt=0)
+    live_every: Annotated[float, BeforeValidator(parse_duration), Field(ge=0.1)] | None = None
+    """After the sandbox starts, one more run every this long (unset: the history stays as it was)."""
 
 
 DEFAULT_MODELS = [

@@ -139,7 +139,7 @@ class Sandbox:
         self.anchor = clock.now()
 
     def executions(self, workflow_id: str | None, status: str | None) -> list[dict[str, Any]]:
-        return routes.executions(self.scenario, self.anchor, workflow_id, status)
+        return routes.executions(self.scenario, self.anchor, self.now(), workflow_id, status)
 
     # --- serving -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -296,9 +296,9 @@ class Sandbox:
         if path.startswith("/n8n/"):
             return await routes.n8n_api(self, request, path.removeprefix("/n8n"))
         if path.startswith("/make/"):
-            return run_history.make(self.scenario, self.anchor, request, path.removeprefix("/make"))
+            return run_history.make(self.scenario, self.anchor, self.now(), request, path.removeprefix("/make"))
         if path.startswith("/zapier/"):
-            return run_history.zapier(self.scenario, self.anchor, request, path.removeprefix("/zapier"))
+            return run_history.zapier(self.scenario, self.anchor, self.now(), request, path.removeprefix("/zapier"))
         if path.startswith("/crm/"):
             return await routes.crm(self, request, path.removeprefix("/crm"))
         if path.startswith("/app/"):
