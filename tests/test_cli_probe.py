@@ -23,7 +23,7 @@ from tether.store.results import count_results, latest_per_check
 def pointed(sandbox: Sandbox, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
     """The bundled workspace pointed at the sandbox, with stand-in keys."""
     monkeypatch.setenv("TETHER_SANDBOX_URL", sandbox.url)
-    for name in ("ANTHROPIC_API_KEY", "N8N_API_KEY", "LEAD_ZAP_PING_TOKEN"):
+    for name in ("ANTHROPIC_API_KEY", "N8N_API_KEY", "ZAPIER_TOKEN", "PORTAL_PING_TOKEN"):
         monkeypatch.setenv(name, "sandbox-key")
     return sandbox
 
@@ -31,11 +31,12 @@ def pointed(sandbox: Sandbox, workspace: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_probe_json_has_one_object_per_check(pointed: Sandbox, runner: CliRunner) -> None:
     result = runner.invoke(app, ["probe", "--json"])
     rows = json.loads(result.stdout)
-    assert result.exit_code == 1  # the Zap has never pinged: unknown
+    assert result.exit_code == 1  # the portal has never pinged, Zapier has no run of the Zap: unknown
     assert {(r["integration"], r["check"]) for r in rows} >= {
         ("crm-followup-email", "claude-api"),
         ("lead-intake-n8n", "workflow-runs"),
-        ("lead-intake-zapier", "zap-ran"),
+        ("lead-intake-zapier", "zap-runs"),
+        ("support-portal-rag", "answered"),
     }
     for row in rows:
         assert set(row) >= {"integration", "check", "kind", "state", "reason", "latency_ms", "conditions", "metrics"}
@@ -65,14 +66,14 @@ def test_unknown_name_is_bad_input(pointed: Sandbox, runner: CliRunner) -> None:
 
 
 def test_ping_makes_the_heartbeat_healthy(pointed: Sandbox, runner: CliRunner) -> None:
-    assert runner.invoke(app, ["probe", "lead-intake-zapier/zap-ran"]).exit_code == 1
-    pinged = runner.invoke(app, ["ping", "lead-intake-zapier", "--duration", "3.5"])
+    assert runner.invoke(app, ["probe", "support-portal-rag/answered"]).exit_code == 1
+    pinged = runner.invoke(app, ["ping", "support-portal-rag", "--duration", "3.5"])
     assert pinged.exit_code == 0, pinged.stderr
-    result = runner.invoke(app, ["probe", "lead-intake-zapier/zap-ran", "--json"])
+    result = runner.invoke(app, ["probe", "support-portal-rag/answered", "--json"])
     row = json.loads(result.stdout)[0]
     assert (result.exit_code, row["state"], row["metrics"]["duration_s"]) == (0, "healthy", 3.5)
-    runner.invoke(app, ["ping", "lead-intake-zapier", "--fail"])
-    row = json.loads(runner.invoke(app, ["probe", "lead-intake-zapier/zap-ran", "--json"]).stdout)[0]
+    runner.invoke(app, ["ping", "support-portal-rag", "--fail"])
+    row = json.loads(runner.invoke(app, ["probe", "support-portal-rag/answered", "--json"]).stdout)[0]
     assert (row["state"], row["category"]) == ("down", "failed_run")
 
 

@@ -200,7 +200,7 @@ def test_a_secret_value_pasted_into_free_text_never_reaches_the_store(
     )
     text = text.replace('    trigger: account manager clicks "Generate follow-up email"\n', "", 1)
     path.write_text(text)
-    result = runner.invoke(app, ["list"], env={"LEAD_ZAP_PING_TOKEN": canary})
+    result = runner.invoke(app, ["list"], env={"ZAPIER_TOKEN": canary})
     assert result.exit_code == 0, result.output
     stored = b"".join(p.read_bytes() for p in (workspace / ".tether").iterdir())
     assert canary.encode() not in stored

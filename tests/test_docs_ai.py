@@ -94,7 +94,7 @@ def test_a_canary_secret_never_leaves_in_documents_the_store_or_prompts(
 ) -> None:
     # The secret is in the environment, referenced as ${...}; a careless user also pasted its value
     # into free text. Neither may reach a document, the store or the model.
-    monkeypatch.setenv("LEAD_ZAP_PING_TOKEN", CANARY)
+    monkeypatch.setenv("ZAPIER_TOKEN", CANARY)
     monkeypatch.setenv("CRM_API_KEY", CANARY + "-crm")
     path = workspace / "integrations.yaml"
     text = path.read_text().replace(

@@ -122,8 +122,8 @@ def test_the_configuration_block_is_the_integrations_own_text(workspace: Path) -
         assert source.splitlines()[first - 1].strip() in block
     zapier = _configuration_block((workspace / "reports/integrations/lead-intake-zapier.md").read_text())
     assert "# (a) Automation bridge" in zapier  # the user's comment survives
-    assert "token: ${LEAD_ZAP_PING_TOKEN}" in zapier  # a reference as written
-    assert "kind: heartbeat" in zapier and "period: 1h" in zapier
+    assert "token: ${ZAPIER_TOKEN}" in zapier  # a reference as written
+    assert "kind: zapier" in zapier and "zap_id: 4021" in zapier
 
 
 def test_urls_and_durations_read_as_written(workspace: Path) -> None:
@@ -131,9 +131,22 @@ def test_urls_and_durations_read_as_written(workspace: Path) -> None:
     runbook = (workspace / "reports/runbooks/lead-intake-zapier.md").read_text()
     assert "${TETHER_SANDBOX_URL" not in runbook.split("## Escalation")[0]
     assert "<https://status.zapier.com>" in runbook
-    assert "expects a ping every 1h (grace 15m)" in " ".join(runbook.split())
-    assert "POST http://127.0.0.1:8787/ping/lead-intake-zapier" in runbook
-    assert "Authorization: Bearer ${LEAD_ZAP_PING_TOKEN}" in runbook
+    portal = (workspace / "reports/runbooks/support-portal-rag.md").read_text()
+    assert "expects a ping every 15m (grace 5m)" in " ".join(portal.split())
+    assert "POST http://127.0.0.1:8787/ping/support-portal-rag" in portal
+    assert "Authorization: Bearer ${PORTAL_PING_TOKEN}" in portal
+
+
+def test_the_on_call_section_says_how_spans_reach_tether(workspace: Path) -> None:
+    """An integration whose runs are OpenTelemetry spans: the exporter's three standard variables, exactly."""
+    assert run_docs(workspace, db=":memory:").exit_code == 0
+    crm = (workspace / "reports/runbooks/crm-followup-email.md").read_text()
+    on_call = " ".join(crm.split("## On call", 1)[1].split("\n## ", 1)[0].split())
+    assert "`OTEL_SERVICE_NAME=crm-backend`" in on_call
+    assert "`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:8787`" in on_call
+    assert "`OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer ${CRM_OTLP_TOKEN}`" in on_call
+    zapier = (workspace / "reports/runbooks/lead-intake-zapier.md").read_text().split("## Overview")[0]
+    assert "OTEL_" not in zapier  # only where the integration declares `telemetry:`
 
 
 def test_incidents_and_the_quality_trend_are_in_the_document(workspace: Path) -> None:

@@ -95,3 +95,29 @@ def test_a_value_is_redacted_as_written_and_as_a_url_carries_it() -> None:
     env = {"K": "a/b+c=d e"}
     text = "raw a/b+c=d e, quoted a%2Fb%2Bc%3Dd%20e, form a%2Fb%2Bc%3Dd+e"
     assert redact(text, env, ["K"]) == "raw [redacted], quoted [redacted], form [redacted]"
+
+
+def test_a_variable_the_model_references_by_default_is_redacted_from_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zapier check without `token:` reads `${ZAPIER_TOKEN}`: its value pasted into free text is a secret too."""
+    from tether.workspace import load_workspace
+
+    path = tmp_path / "integrations.yaml"
+    path.write_text(
+        f"""version: 1
+workspace: {{name: Canary}}
+integrations:
+  - name: zap
+    title: A Zap
+    description: paged with token {CANARY} by mistake
+    pattern: automation-bridge
+    checks:
+      - {{kind: zapier, name: runs, zap_id: 7}}
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ZAPIER_TOKEN", CANARY)
+    [stored] = load_workspace(path).store_definitions()
+    assert CANARY not in json.dumps(stored)
+    assert "[redacted]" in stored["description"]

@@ -144,7 +144,7 @@ async def test_probe_now_records_a_result_from_the_sandbox(tmp_path: Path, sandb
         assert any(r[1] == "portal-health" and r[5].startswith("[STATUS] == 200 (saw 503)") for r in recent)
     with open_store(path) as store:
         after = results_for(store, "support-portal-rag")
-    assert len(after) == before + 3  # its three checks, once each
+    assert len(after) == before + 4  # its four checks, once each
 
 
 def acknowledged(path: Path) -> list[int]:

@@ -61,10 +61,9 @@ BAD_INPUTS = [
         id="unknown-system",
     ),
     pytest.param(
-        "kind: heartbeat",
-        "kind: hartbeat",
-        "integrations.yaml:{line}:9: integrations[0].checks[0].kind: unknown kind 'hartbeat' "
-        "(did you mean 'heartbeat'?)",
+        "kind: zapier",
+        "kind: zappier",
+        "integrations.yaml:{line}:9: integrations[0].checks[0].kind: unknown kind 'zappier' (did you mean 'zapier'?)",
         id="unknown-check-kind",
     ),
     pytest.param(
@@ -93,8 +92,8 @@ BAD_INPUTS = [
         id="duplicate-name",
     ),
     pytest.param(
-        "        grace: 15m",
-        "        grace: 15m\n        timeout: 2h",
+        "        zap_id: 4021",
+        "        zap_id: 4021\n        timeout: 2h",
         "integrations.yaml:{next}:18: integrations[0].checks[0].timeout: the timeout (7200s) must be below "
         "the interval (60s)",
         id="timeout-over-interval",
@@ -106,7 +105,7 @@ BAD_INPUTS = [
         id="duplicate-key",
     ),
     pytest.param(
-        "token: ${LEAD_ZAP_PING_TOKEN}",
+        "token: ${ZAPIER_TOKEN}",
         "token: sk-ant-api03-AbCdEfGhIjKlMnOp",
         "integrations.yaml:{line}:16: integrations[0].checks[0].token: this looks like an Anthropic API key "
         "written as a literal; secrets never go in this file — export it (export ANTHROPIC_API_KEY=...) and "
@@ -166,7 +165,7 @@ def test_a_missing_required_key_points_at_its_mapping(bundled_text: str) -> None
 
 
 def test_env_references_are_accepted_where_literals_are_refused(bundled_text: str) -> None:
-    text = _replace(bundled_text, "token: ${LEAD_ZAP_PING_TOKEN}", "token: not-a-reference")
+    text = _replace(bundled_text, "token: ${ZAPIER_TOKEN}", "token: not-a-reference")
     with pytest.raises(InputError) as info:
         load_workspace(Path("integrations.yaml"), text=text)
     assert "environment reference" in str(info.value)

@@ -33,7 +33,15 @@ SIZE = (200, 50)
 
 # (integration, check, kind, state, reason, latency ms, failed condition)
 LATEST = [
-    ("lead-intake-zapier", "zap-ran", "heartbeat", State.HEALTHY, "last run 4m ago", None, None),
+    (
+        "lead-intake-zapier",
+        "zap-runs",
+        "zapier",
+        State.HEALTHY,
+        "39/40 runs succeeded in the last 24h (98%)",
+        None,
+        None,
+    ),
     ("lead-intake-zapier", "zapier-status", "statuspage", State.HEALTHY, "All Systems Operational", 180.0, None),
     ("crm-followup-email", "claude-api", "anthropic", State.HEALTHY, "key and model accepted", 240.0, None),
     ("crm-followup-email", "crm-webhook", "http", State.HEALTHY, "2/2 conditions hold", 95.0, None),

@@ -210,6 +210,7 @@ class Renderer:
             heartbeat_calls=lambda i: heartbeat_calls(i, docs.file.workspace.serve_url),
             contacts=lambda i: contacts(i, docs.file.workspace.owner),
             serve_url_set=docs.file.workspace.serve_url is not None,
+            serve_url=(docs.file.workspace.serve_url or DEFAULT_SERVE_URL).rstrip("/"),
             systems_of=system_ids,
             interval=lambda check: format_duration(check.interval or docs.default_interval),
             timeout=lambda check: format_duration(check.timeout or docs.default_timeout),

@@ -26,7 +26,7 @@ def sandbox_env(
 ) -> dict[str, str]:
     """The variables to set so the workspace talks to the sandbox at `url`.
 
-    TETHER_SANDBOX_URL, a stand-in for each variable its checks reference (and each of `also`)
+    TETHER_SANDBOX_URL, a stand-in for each variable its checks and telemetry reference (and each of `also`)
     that `environ` does not set, and, with `alerts_to`, that address for each unset alert-channel
     variable, so no alert leaves this machine.
     """
@@ -39,6 +39,7 @@ def sandbox_env(
                 env[name] = value
 
     fill(referenced_names([c.model_dump(mode="json") for i in ws.integrations for c in i.checks]), STAND_IN)
+    fill(referenced_names([i.telemetry.model_dump(mode="json") for i in ws.integrations if i.telemetry]), STAND_IN)
     fill(also, STAND_IN)
     if alerts_to is not None:
         fill(referenced_names([a.model_dump(mode="json") for i in ws.integrations for a in i.alerts]), alerts_to)

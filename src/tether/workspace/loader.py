@@ -48,7 +48,8 @@ class Workspace:
         """Definitions as the store keeps them: JSON-ready, and redacted of every referenced
         variable's value, so a secret pasted into free text never reaches the store."""
         definitions = [i.model_dump(mode="json", exclude_defaults=True) for i in self.integrations]
-        names = referenced_names(definitions)
+        # A reference the model supplies by default (a zapier check's `${ZAPIER_TOKEN}`) is one too.
+        names = referenced_names([i.model_dump(mode="json") for i in self.integrations])
         return [redact_data(d, names=names) for d in definitions]
 
     def default_db(self) -> Path:
