@@ -14,6 +14,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from tether.checks.states import State
 from tether.cli import app
 from tether.figures import Source, read_figures
 from tether.model.tokens import TokenCounts
@@ -99,6 +100,8 @@ def test_sdk_spans_become_the_integrations_runs(
         [crm] = read_figures(ws.file, store, clock.now(), BOOK)
     assert crm.success.source is Source.RUNS
     assert (crm.success.count, crm.success.rate) == (10, pytest.approx(0.8))
+    # No check judges the spans, so their rate does: 80 % is under the default 95 %.
+    assert (crm.state, crm.reason) == (State.DEGRADED, "otlp: 8/10 spans succeeded in the last 24h (80%)")
     nearest_rank = sorted(durations)[math.ceil(0.95 * 10) - 1]
     assert crm.processing.source is Source.RUNS
     assert crm.processing.p95_ms == pytest.approx(nearest_rank, rel=0.0905)
@@ -115,6 +118,23 @@ def test_sdk_spans_become_the_integrations_runs(
     assert 'tether_integration_runs_total{integration="crm-email",pattern="direct-api"} 10' in metrics
     assert 'tether_integration_run_failures_total{integration="crm-email",pattern="direct-api"} 2' in metrics
     assert 'tether_integration_run_duration_seconds_count{integration="crm-email",pattern="direct-api"} 10' in metrics
+
+
+@pytest.mark.parametrize(
+    ("failed", "state"), [(set(), State.HEALTHY), ({1, 4, 6}, State.DEGRADED), ({0, 2, 3, 5, 8, 9}, State.DOWN)]
+)
+def test_the_spans_success_rate_judges_an_integration_no_check_watches(
+    served: tuple[str, Workspace, Path], monkeypatch: pytest.MonkeyPatch, failed: set[int], state: State
+) -> None:
+    from tether import clock
+
+    url, ws, db = served
+    _send_with_the_sdk(url, monkeypatch, [(500, k not in failed) for k in range(10)], int((clock.now() - 3600) * 1e9))
+    with open_store(db) as store:
+        [crm] = read_figures(ws.file, store, clock.now(), BOOK)
+    assert crm.state is state  # 100 %, 70 % (under 95 %: degraded), 40 % (under 50 %: down)
+    ok = 10 - len(failed)
+    assert crm.reason == f"otlp: {ok}/10 spans succeeded in the last 24h ({ok / 10:.0%})"
 
 
 def _otlp_json(service: str, span_id: str, tokens: int = 10) -> dict[str, object]:

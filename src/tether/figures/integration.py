@@ -2,14 +2,16 @@
 
 - **Uptime** (24 h, 7 d, 30 d, 365 d): the share of our probes of its dependencies that found
   them up (healthy or degraded), maintenance windows left out. Only probes count.
-- **Success** (24 h, 7 d): the share of its own runs that succeeded (heartbeat pings today),
+- **Success** (24 h, 7 d): the share of its own runs that succeeded (heartbeat pings, n8n, Make
+  and Zapier runs, OpenTelemetry GenAI spans),
   every run counted. Where no run is recorded in the window, the probes' success stands in
   and `source` says so.
 - **Processing time** (p50/p95 over 24 h): its runs' durations where they report one, else
   the probes' latency; `source` says which.
 - **Quality**: the latest eval pass rate per declared suite and overall (figures.quality).
 - **Cost**: month to date, projection with its basis, budget (figures.cost).
-- **State**: the worst of its checks' latest states, degraded when the projection is over budget.
+- **State**: the worst of its checks' latest states and, for an integration with `telemetry:`, of its
+  spans' success rate over 24 h; degraded when the projection is over budget.
 
 Seven queries, however many integrations there are: the rollup windows (three), each check's
 latest result, the open incidents, each suite's latest eval run, and the last day's probes
@@ -27,6 +29,7 @@ from tether.checks.states import SEVERITY, State, worst
 from tether.figures.cost import CostFigures, cost_figures
 from tether.figures.month import month_of
 from tether.figures.quality import QualityFigures, quality_figures
+from tether.model.integration import TELEMETRY_CHECK, Telemetry
 from tether.model.workspace_file import WorkspaceFile
 from tether.pricing import PriceBook
 from tether.store.db import Store
@@ -242,7 +245,8 @@ def read_figures(
             now=now,
             book=book,
         )
-        state, reason = _state(checks, cost)
+        spans = history.get((integration.name, TELEMETRY_CHECK, Evidence.RUN), Windows()).day
+        state, reason = _state(checks, cost, _judge_spans(integration.telemetry, spans))
         rows.append(
             IntegrationFigures(
                 name=integration.name,
@@ -268,15 +272,41 @@ def read_figures(
     return rows
 
 
-def _state(checks: list[CheckFigures], cost: CostFigures) -> tuple[State, str | None]:
-    """The worst check's state and reason; a projection over budget makes it at least degraded."""
-    if not checks and not cost.over_budget:
+@dataclass(frozen=True)
+class Verdict:
+    """One judgement the integration's state is the worst of: a check's latest state, or its spans'."""
+
+    state: State
+    by: str
+    """The check's name (or `otlp` for the spans), named in the reason."""
+    reason: str | None
+
+
+def _judge_spans(telemetry: Telemetry | None, day: Totals) -> Verdict | None:
+    """Spans have no check of the file to judge them: their success rate over 24 h does, as a
+    run-history check's would, so a failing application never shows healthy beside its own rate."""
+    if telemetry is None or not day.count:
+        return None  # a quiet application is not a failing one
+    rate = day.successes / day.count
+    state = State.HEALTHY
+    if rate < telemetry.down_below:
+        state = State.DOWN
+    elif rate < telemetry.degraded_below:
+        state = State.DEGRADED
+    return Verdict(state, TELEMETRY_CHECK, f"{day.successes}/{day.count} spans succeeded in the last 24h ({rate:.0%})")
+
+
+def _state(checks: list[CheckFigures], cost: CostFigures, spans: Verdict | None = None) -> tuple[State, str | None]:
+    """The worst check's state and reason (the spans' judgement among them); a projection over
+    budget makes it at least degraded."""
+    verdicts = [Verdict(c.state, c.check, c.reason) for c in checks] + ([spans] if spans is not None else [])
+    if not verdicts and not cost.over_budget:
         return State.UNKNOWN, "nothing watches it: add a check under `checks:`"
-    state = worst([c.state for c in checks] + ([State.DEGRADED] if cost.over_budget else []))
-    culprit = next((c for c in checks if c.state == state), None)
+    state = worst([v.state for v in verdicts] + ([State.DEGRADED] if cost.over_budget else []))
+    culprit = next((v for v in verdicts if v.state == state), None)
     if culprit is not None and (culprit.state != State.DEGRADED or not cost.over_budget):
         # A check with no result yet has no reason of its own: say so rather than name it bare.
-        return state, f"{culprit.check}: {culprit.reason or 'not probed yet'}"
+        return state, f"{culprit.by}: {culprit.reason or 'not probed yet'}"
     if cost.over_budget and SEVERITY[state] <= SEVERITY[State.DEGRADED]:
         return state, f"over budget: {cost.budget_words()}"
     return state, None

@@ -48,6 +48,14 @@ class Telemetry(StrictModel):
     """Narrows a shared service to the spans carrying this attribute value."""
     token: SecretRef
     """The bearer token the exporter sends (OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer ..."), as `${ENV}`."""
+    degraded_below: float = Field(default=0.95, ge=0, le=1)
+    """The spans' success rate over the last 24 h below this makes the integration degraded."""
+    down_below: float = Field(default=0.5, ge=0, le=1)
+    """... and below this, down (the same defaults as a run-history check's)."""
+
+
+TELEMETRY_CHECK = "otlp"
+"""The check name an integration's spans are stored and rolled up under (no check of the file has it)."""
 
 
 class Budget(StrictModel):

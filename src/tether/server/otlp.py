@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tether.checks.result import Run
-from tether.model.integration import Integration
+from tether.model.integration import TELEMETRY_CHECK, Integration
 from tether.model.tokens import TokenCounts
 from tether.pricing import PriceBook
 
@@ -34,7 +34,7 @@ MAX_BODY = 4 * 1024 * 1024
 """Bytes an OTLP request may carry, compressed or not (a gzip bomb stops here too)."""
 MAX_TOKENS = 10_000_000
 """More tokens than any model takes in one call: a span claiming more is rejected alone."""
-SOURCE = "otlp"
+SOURCE = TELEMETRY_CHECK
 
 
 class BadPayload(ValueError):
