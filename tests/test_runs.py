@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -183,3 +184,90 @@ async def test_a_failing_run_source_is_a_probe_result_and_loses_no_run(
         [result] = await engine.run_once()
     assert (result.state, result.category) == ("down", category)
     assert count_runs(store, name) == stored
+
+
+PAGING_WORKSPACE = """
+version: 1
+workspace: {{name: t}}
+integrations:
+  - name: {name}
+    title: A workflow whose run history pages forever
+    pattern: automation-bridge
+    checks:
+      - {check}
+"""
+PAGING = {
+    "leads": (
+        '{{kind: n8n, name: runs, base_url: "{url}/n8n", api_key: "${{N8N_API_KEY}}", workflow_id: lead-intake, '
+        "max_pages: 3}}",
+        "/n8n/api/v1/executions?workflowId=lead-intake&limit=250",
+        "/n8n/api/v1/executions",
+        {"X-N8N-API-KEY": "k"},
+    ),
+    "scenario": (
+        '{{kind: make, name: logs, base_url: "{url}/eu1.make.com/api/v2", api_token: "${{MAKE_API_TOKEN}}", '
+        "scenario_id: 112, max_pages: 3}}",
+        "/make/api/v2/scenarios/112/logs?pg[limit]=100",
+        "/make/api/v2/scenarios/112/logs",
+        {"Authorization": "Token t"},
+    ),
+    "zap": (
+        '{{kind: zapier, name: zap-runs, base_url: "{url}/api.zapier.com", token: "${{ZAPIER_TOKEN}}", '
+        "zap_id: 1044, max_pages: 3}}",
+        "/zapier/v2/zap-runs?zap_id=1044&limit=100",
+        "/zapier/v2/zap-runs",
+        {"Authorization": "Bearer t"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGING))
+async def test_a_source_that_pages_forever_stops_at_max_pages_and_counts_each_run_once(
+    tmp_path: Any, sandbox: Sandbox, store: Store, name: str
+) -> None:
+    """Every page is the same full page and always says there is another: read max_pages, count each run once."""
+    import httpx
+
+    check, first_page, path, headers = PAGING[name]
+    (tmp_path / "integrations.yaml").write_text(
+        PAGING_WORKSPACE.format(name=name, check=check.format(url=sandbox.url)), encoding="utf-8"
+    )
+    ws = load_workspace(tmp_path / "integrations.yaml")
+    sandbox.set_scenario(
+        Scenario(workflows=[Workflow(id=i, runs_per_day=1000) for i in ("lead-intake", "112", "1044")])
+    )
+    page = httpx.get(sandbox.url + first_page, headers=headers, timeout=30).json()  # a real first page, more to come
+    sandbox.can(path, json.dumps(page))  # served for every page asked for
+    listed = page.get("data") or page.get("scenarioLogs")
+    for _ in range(2):
+        jobs = make_jobs(ws.integrations, 60.0, 10.0, [name])
+        async with Engine(jobs, store=store, env={**ENV, **HISTORY_ENV}) as engine:
+            [result] = await engine.run_once()
+        with store.transaction() as db:
+            fold_new(db, excluder(ws.file), clock.now())
+        assert result.metrics["pages"] == 3
+        assert result.metrics["runs"] == len(listed)  # not three times over
+        assert result.metrics["truncated"] is True
+        assert "only the first 3 pages read: raise max_pages" in result.reason
+    assert count_runs(store, name) == len(listed)
+
+
+@pytest.mark.parametrize("name", ["scenario", "zap"])
+async def test_a_slow_run_source_times_out_as_a_probe_result_and_loses_no_run(
+    tmp_path: Any, sandbox: Sandbox, store: Store, name: str
+) -> None:
+    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
+    ws = load_workspace(tmp_path / "integrations.yaml")
+    sandbox.set_scenario(Scenario(workflows=[Workflow(id="112"), Workflow(id="1044")]))
+    jobs = make_jobs(ws.integrations, 60.0, 1.0, [name])  # a 1 s timeout against a 5 s answer
+    async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
+        await engine.run_once()
+    assert count_runs(store, name) == 48
+    sandbox.add_fault(route="/make/*" if name == "scenario" else "/zapier/*", latency="5s")
+    async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
+        [result] = await engine.run_once()
+    assert (result.state, result.category) == ("down", "read_timeout")
+    assert result.reason == "read timeout: no answer to the request within 1s"
+    assert count_runs(store, name) == 48
+    [figures] = [f for f in read_figures(ws.file, store, clock.now(), PriceBook()) if f.name == name]
+    assert figures.success.count == 48  # the stored runs still count

@@ -38,8 +38,24 @@ def unseen(runs: list[Run], newest_stored: str | None) -> list[Run]:
     return [r for r in runs if known is None or r.started_at > known]
 
 
-def judge(check: RunHistoryCheck, runs: list[Run], pages: int, new: list[Run]) -> Outcome:
-    """The verdict over every finished run in the window; `new` (not yet stored) go with it as runs."""
+def once(runs: list[Run]) -> list[Run]:
+    """Each run once, by its id: a source that repeats a page (or pages forever) is not counted twice."""
+    seen: set[str] = set()
+    out = []
+    for run in runs:
+        if run.external_id is not None:
+            if run.external_id in seen:
+                continue
+            seen.add(run.external_id)
+        out.append(run)
+    return out
+
+
+def judge(check: RunHistoryCheck, runs: list[Run], pages: int, new: list[Run], truncated: bool = False) -> Outcome:
+    """The verdict over every finished run in the window; `new` (not yet stored) go with it as runs.
+
+    `truncated`: the source had more pages when `max_pages` stopped the read; the reason says so."""
+    runs, new = once(runs), once(new)
     # Hours read best for the usual windows (24h, 72h); shorter ones as written.
     window = f"{check.window / 3600:g}h" if check.window >= 3600 else format_duration(check.window)
     successes = sum(r.ok for r in runs)
@@ -52,6 +68,7 @@ def judge(check: RunHistoryCheck, runs: list[Run], pages: int, new: list[Run]) -
         "p95_ms": round(percentile(durations, 0.95), 1) if durations else None,
         "pages": pages,
         "new_runs": len(new),
+        "truncated": truncated,
     }
     if not runs:
         outcome = Outcome(State.UNKNOWN, f"no finished runs in the last {window}", Category.NO_DATA, metrics=metrics)
@@ -68,5 +85,7 @@ def judge(check: RunHistoryCheck, runs: list[Run], pages: int, new: list[Run]) -
             outcome = Outcome(State.DEGRADED, slow, Category.SLOW, metrics=metrics)
         else:
             outcome = Outcome(State.HEALTHY, summary, Category.OK, metrics=metrics)
+    if truncated:
+        outcome.reason += f" (only the first {pages} pages read: raise max_pages to read the whole window)"
     outcome.runs = new
     return outcome

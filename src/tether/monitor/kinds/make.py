@@ -49,9 +49,10 @@ async def probe(check: MakeCheck, ctx: ProbeContext) -> Outcome:
                 older = True
                 continue
             runs.append(run)
-        if older or len(logs) < PAGE or pages >= check.max_pages:
+        more = not older and len(logs) >= PAGE
+        if not more or pages >= check.max_pages:
             break
-    return judge(check, runs, pages, unseen(runs, ctx.last_run(ctx.integration.name, SOURCE)))
+    return judge(check, runs, pages, unseen(runs, ctx.last_run(ctx.integration.name, SOURCE)), truncated=more)
 
 
 def _run(ctx: ProbeContext, check: MakeCheck, log: Any) -> Run | None:

@@ -54,11 +54,12 @@ async def probe(check: N8nCheck, ctx: ProbeContext) -> Outcome:
                 continue  # running, waiting, new or canceled: not a verdict
             runs.append(_run(ctx, check, item, started, when(item.get("stoppedAt")), status))
         cursor = data.get("nextCursor")
-        if older or not cursor or pages >= check.max_pages:
+        more = not older and bool(cursor)
+        if not more or pages >= check.max_pages:
             break
     seen = _number(ctx.last_run(ctx.integration.name, SOURCE))
     new = [r for r in runs if seen is None or (_number(r.external_id) or 0) > seen]
-    return judge(check, runs, pages, new)
+    return judge(check, runs, pages, new, truncated=more)
 
 
 def _number(value: Any) -> int | None:

@@ -52,9 +52,10 @@ async def probe(check: ZapierCheck, ctx: ProbeContext) -> Outcome:
                 runs.append(run)
         links = data.get("links") if isinstance(data, dict) else None
         more = isinstance(links, dict) and bool(links.get("next"))
-        if not more or len(items) < PAGE or pages >= check.max_pages:
+        more = more and len(items) >= PAGE
+        if not more or pages >= check.max_pages:
             break
-    return judge(check, runs, pages, unseen(runs, ctx.last_run(ctx.integration.name, SOURCE)))
+    return judge(check, runs, pages, unseen(runs, ctx.last_run(ctx.integration.name, SOURCE)), truncated=more)
 
 
 def _run(ctx: ProbeContext, check: ZapierCheck, item: Any) -> Run | None:
