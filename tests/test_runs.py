@@ -34,12 +34,15 @@ integrations:
 """
 
 
-async def _probe(ws: Any, store: Store) -> None:
-    jobs = make_jobs(ws.integrations, 60.0, 10.0)
-    async with Engine(jobs, store=store, env=ENV) as engine:
-        await engine.run_once()
+async def _probe(
+    ws: Any, store: Store, names: list[str] | None = None, env: dict[str, str] = ENV, timeout: float = 10.0
+) -> list[Any]:
+    jobs = make_jobs(ws.integrations, 60.0, timeout, names)
+    async with Engine(jobs, store=store, env=env) as engine:
+        results = await engine.run_once()
     with store.transaction() as db:  # as the watcher does after every batch
         fold_new(db, excluder(ws.file), clock.now())
+    return results
 
 
 @pytest.fixture
@@ -145,11 +148,7 @@ async def test_runs_that_start_after_the_sandbox_did_arrive_at_the_next_read(
     sandbox.set_scenario(Scenario(workflows=workflows))
 
     async def read() -> int:
-        jobs = make_jobs(ws.integrations, 60.0, 10.0, [name])
-        async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
-            [result] = await engine.run_once()
-        with store.transaction() as db:
-            fold_new(db, excluder(ws.file), clock.now())
+        [result] = await _probe(ws, store, [name], HISTORY_ENV)
         return int(result.metrics["new_runs"])
 
     sandbox.anchor = clock.now() - 35  # the sandbox started 35 s ago: three runs since, one every 10 s
@@ -240,11 +239,7 @@ async def test_a_source_that_pages_forever_stops_at_max_pages_and_counts_each_ru
     sandbox.can(path, json.dumps(page))  # served for every page asked for
     listed = page.get("data") or page.get("scenarioLogs")
     for _ in range(2):
-        jobs = make_jobs(ws.integrations, 60.0, 10.0, [name])
-        async with Engine(jobs, store=store, env={**ENV, **HISTORY_ENV}) as engine:
-            [result] = await engine.run_once()
-        with store.transaction() as db:
-            fold_new(db, excluder(ws.file), clock.now())
+        [result] = await _probe(ws, store, [name], {**ENV, **HISTORY_ENV})
         assert result.metrics["pages"] == 3
         assert result.metrics["runs"] == len(listed)  # not three times over
         assert result.metrics["truncated"] is True
@@ -259,13 +254,10 @@ async def test_a_slow_run_source_times_out_as_a_probe_result_and_loses_no_run(
     (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
     ws = load_workspace(tmp_path / "integrations.yaml")
     sandbox.set_scenario(Scenario(workflows=[Workflow(id="112"), Workflow(id="1044")]))
-    jobs = make_jobs(ws.integrations, 60.0, 1.0, [name])  # a 1 s timeout against a 5 s answer
-    async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
-        await engine.run_once()
+    await _probe(ws, store, [name], HISTORY_ENV, timeout=1.0)  # a 1 s timeout, then a 5 s answer
     assert count_runs(store, name) == 48
     sandbox.add_fault(route="/make/*" if name == "scenario" else "/zapier/*", latency="5s")
-    async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
-        [result] = await engine.run_once()
+    [result] = await _probe(ws, store, [name], HISTORY_ENV, timeout=1.0)
     assert (result.state, result.category) == ("down", "read_timeout")
     assert result.reason == "read timeout: no answer to the request within 1s"
     assert count_runs(store, name) == 48
