@@ -19,9 +19,11 @@ T0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC
 DB = ".tether/tether.db"
 
 
-def _result(check: str, at: float, category: str, integration: str = "lead-intake-zapier") -> CheckResult:
+def _result(
+    check: str, at: float, category: str, integration: str = "lead-intake-zapier", kind: str = "heartbeat"
+) -> CheckResult:
     state = State.HEALTHY if category == "ok" else State.DOWN
-    return CheckResult(integration, check, "heartbeat", state, "" if category == "ok" else category, category, at, None)
+    return CheckResult(integration, check, kind, state, "" if category == "ok" else category, category, at, None)
 
 
 def _headings(text: str) -> list[str]:
@@ -38,9 +40,10 @@ def test_runbook_puts_the_most_frequent_failures_first(workspace: Path, store_pa
     # Three separate episodes of missed pings (a run of failures counts once), one of config.
     categories = ["missed_ping", "missed_ping", "ok", "missed_ping", "ok", "config", "ok", "missed_ping", "ok"]
     with open_store(store_path) as store:
-        record_results(store, [_result("zap-ran", T0 + 60 * n, c) for n, c in enumerate(categories)])
+        portal = "support-portal-rag"
+        record_results(store, [_result("answered", T0 + 60 * n, c, portal) for n, c in enumerate(categories)])
     assert run_docs(workspace, db=DB).exit_code == 0
-    runbook = (workspace / "reports/runbooks/lead-intake-zapier.md").read_text()
+    runbook = (workspace / "reports/runbooks/support-portal-rag.md").read_text()
     headings = _headings(runbook)
     assert headings[:3] == ["Heartbeat missed", "Missing or invalid configuration", "Vendor outage"]
     # Each with the reason as it was recorded the last time.
@@ -86,9 +89,9 @@ def test_incidents_count_once_each_and_vendor_incidents_count_for_the_affected(
 
 def test_live_figures_come_from_the_store_and_repeat_byte_for_byte(workspace: Path, store_path: Path) -> None:
     with open_store(store_path) as store:
-        record_results(store, [_result("zap-ran", T0 + 3600 * 24 * 9, "missed_ping")])
+        record_results(store, [_result("zap-runs", T0 + 3600 * 24 * 9, "read_timeout", kind="zapier")])
         samples = [
-            Sample("lead-intake-zapier", "zap-ran", T0 + 3600 * 24 * 9 - 60 * n, n % 4 != 0, 100.0 + n, cost_usd=0.5)
+            Sample("lead-intake-zapier", "zap-runs", T0 + 3600 * 24 * 9 - 60 * n, n % 4 != 0, 100.0 + n, cost_usd=0.5)
             for n in range(40)
         ]
         record_samples(store, samples, T0 + 3600 * 24 * 9)
@@ -99,7 +102,7 @@ def test_live_figures_come_from_the_store_and_repeat_byte_for_byte(workspace: Pa
     # $20 of model spend, and the Zapier plan ($69 a month) prorated for 10 days started of 31.
     assert "- cost this month: $42.26 (model $20.00, monitoring $0.00, middleware $22.26)" in document
     assert "- budget: $120.00 a month" in document
-    assert "Current state: down (missed_ping) at 2026-01-10 00:00 GMT." in document
+    assert "Current state: down (read_timeout) at 2026-01-10 00:00 GMT." in document
     index = (workspace / "one/index.md").read_text()
     assert "| lead-intake-zapier | production | down | not assessed | $42.26 / $120.00 |" in index
     assert run_docs(workspace, "--out", "two", db=DB).exit_code == 0
