@@ -99,7 +99,7 @@ def test_a_broken_prices_file_is_located_by_every_command_that_reads_it(here: Pa
     # check reports a rules file as a finding (exit 1, like the lens); a command that needs it cannot run (exit 2)
     assert run.returncode == (1 if command == ["check"] else 2)
     assert "rules/prices.yaml:" in run.stdout + run.stderr
-    assert "YAML syntax: found character that cannot start any token" in run.stdout + run.stderr
+    assert "YAML syntax: tab character: YAML indents with spaces" in run.stdout + run.stderr
 
 
 @pytest.mark.parametrize("name", ["troubleshooting.yaml", "prices.yaml", "roadmap.yaml", "readiness.yaml"])

@@ -12,7 +12,10 @@ MESSAGE_LIMIT = 500
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with an input file, located to a line and column (1-based)."""
+    """One thing wrong with an input file, located to a line and column (1-based).
+
+    A problem with no file (`file=""`) is about the command line or the surroundings, such as a
+    file that is not there: it prints as `error: ...`, never with a location it does not have."""
 
     file: str
     line: int
@@ -24,7 +27,13 @@ class Problem:
         message = " ".join(self.message.split("\n"))
         if len(message) > MESSAGE_LIMIT:
             message = f"{message[: MESSAGE_LIMIT - 1]}… (cut at {MESSAGE_LIMIT} characters)"
-        return f"{self.file}:{self.line}:{self.col}: {message}"
+        where = f"{self.file}:{self.line}:{self.col}:" if self.file else "error:"
+        return f"{where} {message}"
+
+
+def unlocated(message: str) -> Problem:
+    """A problem that is about no place in a file."""
+    return Problem("", 0, 0, message)
 
 
 class InputError(Exception):

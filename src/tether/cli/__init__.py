@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from tether.cli import advise, costs, dash, demo, docs, incidents, probe, readiness, registry, serve
+from tether.cli import advise, costs, dash, demo, docs, incidents, probe, readiness, registry, rules, serve
 from tether.cli.common import Options
 
 app = typer.Typer(
@@ -64,6 +64,7 @@ docs.register(app)
 dash.register(app)
 demo.register(app)
 readiness.register(app)
+rules.register(app)
 
 
 def main() -> None:

@@ -48,7 +48,17 @@ RULES_README = """\
 
 Files placed here override tether's packaged rules of the same name, one file at a time:
 `systems.yaml`, `questionnaire.yaml`, `prices.yaml`, `roadmap.yaml`, `readiness.yaml`,
-`troubleshooting.yaml`. Copy the packaged file and edit it; `tether check` validates it.
+`troubleshooting.yaml`.
+
+The packaged files are installed with tether, in the `_rules/` folder of the `tether`
+package (the `rules/` folder of a source checkout); `tether rules list` prints their real
+path and which copy each command uses. To change one, copy it here and edit the copy:
+
+```sh
+tether rules copy systems      # writes rules/systems.yaml; --force replaces an existing copy
+```
+
+`tether check` validates every copy here.
 """
 
 GITIGNORE = """\

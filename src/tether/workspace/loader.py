@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tether.errors import InputError, Problem, did_you_mean, display_path
+from tether.errors import InputError, did_you_mean, display_path, unlocated
 from tether.model.integration import Integration
 from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
 from tether.secrets import redact_data, referenced_names
 from tether.workspace.positions import Located
 from tether.workspace.references import reference_problems
-from tether.workspace.rules import load_rules
+from tether.workspace.rules import copy_in_use, load_rules
 from tether.workspace.validate import load_text, read_text
 
 FILENAME = "integrations.yaml"
@@ -79,16 +79,32 @@ def find_workspace_file(start: Path | None = None, explicit: Path | None = None)
 
 def load_workspace(path: Path | None = None, text: str | None = None) -> Workspace:
     """Load integrations.yaml (or the given text as if it were that file); InputError on any problem."""
+    named_by = "--file" if path is not None else "TETHER_FILE" if os.environ.get("TETHER_FILE") else None
     path = find_workspace_file(explicit=path)
     shown = display_path(path)
     if text is None:
         if not path.exists():
-            raise InputError(
-                [Problem(shown, 1, 1, "no integrations.yaml here; run `tether init` to create one, or pass --file")]
-            )
+            raise InputError([unlocated(_not_there(path, named_by))])
         text = read_text(path, shown)
     systems = load_rules("systems.yaml", SystemCatalogue, path.parent)
+    systems_file = copy_in_use("systems.yaml", path.parent, change="add a system")
     ws, located = load_text(
-        text, WorkspaceFile, shown, extra_checks=lambda located: reference_problems(located, shown, systems)
+        text,
+        WorkspaceFile,
+        shown,
+        extra_checks=lambda located: reference_problems(located, shown, systems, systems_file),
     )
     return Workspace(path=path, file=ws, located=located, systems=systems)
+
+
+def _not_there(path: Path, named_by: str | None) -> str:
+    """Why there is no workspace file, in the terms the user chose it by: no location to point at."""
+    if named_by is not None:
+        return (
+            f"{path} does not exist (named by {named_by}); check the path, "
+            f"or create a workspace there with `tether init {display_path(path.parent)}`"
+        )
+    return (
+        f"no {FILENAME} in {display_path(path.parent) if path.parent != Path.cwd().resolve() else 'this folder'} "
+        "or any folder above it; run `tether init` to create one here, or pass --file PATH"
+    )

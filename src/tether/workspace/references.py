@@ -59,7 +59,8 @@ def _system_refs(integration: dict[str, Any]) -> list[tuple[Path_, str, str | No
     return refs
 
 
-def reference_problems(located: Located, file: str, systems: SystemCatalogue) -> list[Problem]:
+def reference_problems(located: Located, file: str, systems: SystemCatalogue, systems_file: str) -> list[Problem]:
+    """`systems_file` is the catalogue in use as a message names it (rules.copy_in_use)."""
     data = located.data if isinstance(located.data, dict) else {}
     integrations = data.get("integrations")
     if not isinstance(integrations, list):
@@ -91,8 +92,8 @@ def reference_problems(located: Located, file: str, systems: SystemCatalogue) ->
             if system is None:
                 add(
                     (*base, *path),
-                    f"unknown system {quoted(ref)}{did_you_mean(ref.lower(), known)}; systems are listed in "
-                    "rules/systems.yaml (add one there to use it)",
+                    f"unknown system {quoted(ref)}{did_you_mean(ref.lower(), known)}; the systems tether "
+                    f"knows are listed in {systems_file}",
                 )
             elif kind is not None and system.kind != kind:
                 add((*base, *path), f"{quoted(ref)} is not a {kind} platform (it is {system.kind})")

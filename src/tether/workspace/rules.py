@@ -25,6 +25,23 @@ def defaults_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "rules"
 
 
+def packaged_names() -> list[str]:
+    """The packaged rules files, e.g. prices.yaml, systems.yaml."""
+    return sorted(p.name for p in defaults_dir().glob("*.yaml"))
+
+
+def copy_in_use(name: str, workspace_dir: Path | None = None, change: str = "edit it") -> str:
+    """Which copy of a rules file a message is about, in words a user can act on: the workspace's
+    own, or the packaged one at its real path with the command that makes a copy to `change`."""
+    path = rule_file(name, workspace_dir)
+    if path.parent != defaults_dir():
+        return f"{display_path(path)} (this workspace's copy; {change} there)"
+    copy = f"`tether rules copy {name.removesuffix('.yaml')}`"
+    if workspace_dir is None:
+        return f"the packaged {path} (to {change}, make a workspace with `tether init`, then run {copy})"
+    return f"the packaged {path} (this workspace has no rules/{name}; {copy} makes one to {change})"
+
+
 def rule_file(name: str, workspace_dir: Path | None = None) -> Path:
     """The workspace's own `rules/NAME` when it has one, else the packaged default.
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from tether.errors import InputError, Problem, did_you_mean, quoted
 from tether.secrets import find_secret, walk_strings
 from tether.workspace.positions import MAX_VALUES, Located, Path_, TooManyValues, parse
+from tether.workspace.syntax import syntax_message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,10 +48,8 @@ def parse_located(text: str, file: str) -> Located:
         message = f"YAML: the character {what}{name} is not allowed in YAML text; remove it"
         raise InputError([Problem(file, line, col, message)]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        raise InputError([Problem(file, line, col, f"YAML syntax: {what}")]) from None
+        line, col, message = syntax_message(exc, text)
+        raise InputError([Problem(file, line, col, message)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, 1, 1, f"YAML syntax: {exc}")]) from None
     except RecursionError:
