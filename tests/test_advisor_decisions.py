@@ -251,6 +251,13 @@ def test_not_applicable_question_is_skipped_with_its_reason(advisor: Advisor) ->
     assert "someone technical" in result.not_applicable["self_hosting"]
 
 
+def test_a_missing_answer_is_listed_as_not_answered(advisor: Advisor) -> None:
+    """Partial answers are assessed (issue 16): what is missing is named, not refused."""
+    result = run(advisor, use_case=None)
+    assert [q.question for q in result.not_answered] == ["use_case"]
+    assert result.not_answered[0].could_change == []  # rules name choices and numbers, never text
+
+
 @pytest.mark.parametrize(
     ("changes", "fragment"),
     [
@@ -260,7 +267,8 @@ def test_not_applicable_question_is_skipped_with_its_reason(advisor: Advisor) ->
         ({"monthly_volume": 1.5}, "whole number"),
         ({"systems_touched": 0}, "at least 1"),
         ({"workflow_complexity": ["simple"]}, "one choice, not a list"),
-        ({"use_case": None}, "missing required answers: use_case"),
+        ({"use_case": 2}, "use_case takes a few words, not the number '2'"),
+        ({"use_case": "ok"}, "'ok' is too short for use_case"),
         ({"colour": "blue"}, "unknown question 'colour'"),
     ],
 )

@@ -69,11 +69,29 @@ def validate_answer(question: Question, value: object) -> AnswerValue:
         if question.maximum is not None and number > question.maximum:
             raise AnswerProblem(f"{question.id} is at most {question.maximum:g}")
         return number
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)  # `use_case: 2` in YAML is a number; it is the same slip as a typed 2
     if not isinstance(value, str):
         raise AnswerProblem(f"{question.id} takes text, not {type(value).__name__}")
-    if not value.strip():
+    return _check_text(question, value.strip())
+
+
+TEXT_MIN_LETTERS = 4
+"""A text answer with fewer letters is a slip, not an answer: a stray `2` became the roadmap's
+`Build "2" as one workflow`."""
+
+
+def _check_text(question: Question, text: str) -> str:
+    if not text:
         raise AnswerProblem(f"{question.id} needs a few words")
-    return value.strip()
+    letters = sum(c.isalpha() for c in text)
+    if "".join(text.replace(",", "").replace(".", "").split()).isdigit():
+        raise AnswerProblem(f"{question.id} takes a few words, not the number {text!r}; describe it in words")
+    if letters < TEXT_MIN_LETTERS:
+        raise AnswerProblem(
+            f"{text!r} is too short for {question.id}; describe it in a few words (at least {TEXT_MIN_LETTERS} letters)"
+        )
+    return text
 
 
 def parse_typed(question: Question, text: str) -> AnswerValue | None:
@@ -140,14 +158,16 @@ def applicable_only(lens: Lens, answers: Answers) -> tuple[Answers, dict[str, st
     return kept, skipped
 
 
-def missing(lens: Lens, answers: Answers) -> list[Question]:
+def unanswered(lens: Lens, answers: Answers) -> list[Question]:
     """Required questions that apply and have no answer."""
     kept, skipped = applicable_only(lens, answers)
     return [q for q in lens.questions() if q.required and q.id not in skipped and q.id not in kept]
 
 
 def load_answers(path: Path, lens: Lens) -> Answers:
-    """An answers file (question id: answer); every problem at once, located, as InputError."""
+    """An answers file (question id: answer); every problem at once, located, as InputError.
+
+    The file may leave questions out: the assessment lists them as not answered."""
     shown = display_path(path)
     located = parse_located(read_text(path, shown), shown)
     data = located.data
@@ -174,10 +194,6 @@ def load_answers(path: Path, lens: Lens) -> Answers:
         except AnswerProblem as exc:
             line, col = _where_value(located, question, str(key), value)
             problems.append(Problem(shown, line, col, f"{key}: {exc}"))
-    if not problems:
-        for question in missing(lens, answers):
-            line, col = located.ends.get((), (1, 1))
-            problems.append(Problem(shown, line, col, f"missing required answer {question.id!r} ({question.title})"))
     if problems:
         raise InputError(problems)
     return answers

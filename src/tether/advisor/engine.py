@@ -15,7 +15,6 @@ from tether.advisor.answers import (
     Answers,
     AnswerValue,
     applicable_only,
-    missing,
     not_applicable_reason,
     validate_answer,
 )
@@ -23,6 +22,7 @@ from tether.advisor.decision_table import departures, unexplained
 from tether.advisor.estimate import Estimate, estimate
 from tether.advisor.lens import Lens, Question
 from tether.advisor.lint import expression_errors, lens_errors, lens_findings
+from tether.advisor.open_questions import NotAnswered, not_answered
 from tether.advisor.recommend import Recommendation, recommend
 from tether.advisor.risks import Risk, risks
 from tether.advisor.roadmap import Context, Registered, Roadmap, RoadmapRules, build_roadmap
@@ -43,6 +43,9 @@ class Assessment(BaseModel):
     answers: Answers
     not_applicable: dict[str, str] = Field(default_factory=dict)
     """Questions that did not apply, with the reason."""
+    not_answered: list[NotAnswered] = Field(default_factory=list)
+    """Required questions left without an answer, and which answers to each would change the
+    recommendation."""
     recommendation: Recommendation
     risks: list[Risk]
     estimate: Estimate
@@ -117,11 +120,9 @@ class Advisor:
         return validate_answer(self.question(question_id), value)
 
     def assess(self, answers: Answers, context: Context | None = None) -> Assessment:
-        """Recommendation, risks, estimate and roadmap for a complete answer set."""
+        """Recommendation, risks, estimate and roadmap for the answers given; a question left
+        unanswered is listed in `not_answered` with what answering it could change."""
         checked = {qid: self.validate(qid, value) for qid, value in answers.items()}
-        lacking = missing(self.lens, checked)
-        if lacking:
-            raise AnswerProblem("missing required answers: " + ", ".join(q.id for q in lacking))
         kept, skipped = applicable_only(self.lens, checked)
         recommendation = recommend(self.lens, kept)
         patterns = recommendation.patterns
@@ -134,6 +135,7 @@ class Advisor:
             lens=self.lens.name,
             answers=kept,
             not_applicable=skipped,
+            not_answered=not_answered(self.lens, kept, recommendation),
             recommendation=recommendation,
             risks=found,
             estimate=cost,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -55,8 +56,27 @@ def _say(text: str = "", indent: int = 0, err: bool = False) -> None:
     )
 
 
+def _read_piped(advisor: Advisor) -> Answers:
+    """Answers from piped stdin, one a line (advisor.piped has the rule), and what each line answered."""
+    from tether.advisor.explain import answer_words
+    from tether.advisor.piped import match_lines
+
+    with user_errors():
+        answers, matched = match_lines(advisor.lens, sys.stdin.read().splitlines())
+    for m in matched:
+        if m.not_applicable is not None:
+            aside = f"; line {m.set_aside.number} ({m.set_aside.text.strip()!r}) set aside" if m.set_aside else ""
+            _say(f"{m.question.id}: not asked, not applicable ({m.not_applicable}){aside}", err=True)
+        elif m.line is None:
+            _say(f"{m.question.id}: no line left for it{', not answered' if m.question.required else ''}", err=True)
+        else:
+            shown = "skipped" if m.value is None else answer_words(m.question, m.value)
+            _say(f"{m.question.id}: {shown} (line {m.line.number})", err=True)
+    return answers
+
+
 def _ask_all(advisor: Advisor) -> Answers:
-    """Ask each question in order on the terminal (or read one answer per line from piped stdin)."""
+    """Ask each question in order on the terminal; a bad answer is asked again with the reason."""
     from tether.advisor.answers import AnswerProblem, parse_typed
     from tether.advisor.lens import QuestionKind
 
@@ -85,12 +105,8 @@ def _ask_all(advisor: Advisor) -> Answers:
         }[question.kind]
         optional = "" if question.required else ", Enter to skip"
         while True:
-            try:
-                typed: str = typer.prompt(
-                    f"  {question.id} ({hint}{optional})", default="", show_default=False, err=True
-                )
-            except (typer.Abort, EOFError):
-                fail(f"error: no answer for {question.id} ({question.title}); answer it, or pass --answers FILE.yaml")
+            # Ctrl-C or Ctrl-D here is click's Abort, left to the top level: the user stopped, nothing is saved.
+            typed: str = typer.prompt(f"  {question.id} ({hint}{optional})", default="", show_default=False, err=True)
             try:
                 value = parse_typed(question, typed)
             except AnswerProblem as exc:
@@ -120,6 +136,18 @@ def advise(
 ) -> None:
     """Recommend how to connect AI to your stack: asks the questions (or reads --answers), then
     prints the recommendation with its reasons, the risks, a monthly cost estimate and a roadmap.
+
+    At a terminal each question is asked in turn, and an answer that does not fit is asked again.
+
+    Piped, stdin gives one answer a line. A line `id: answer` (such as `budget: budget_moderate`)
+    answers that question wherever it stands. Any other line answers the next open question in
+    the order they are asked at a terminal: a question that does not apply given earlier answers
+    (self_hosting with dev_none) is not asked and takes no line, and an empty line skips an
+    optional question. A line that does not fit its question stops with an error naming the
+    question and the line (exit 2).
+
+    Answers may be partial, in --answers FILE or piped: questions left out are listed as not
+    answered, with the answers to each that would change the recommendation.
     """
     from tether.advisor.answers import AnswerProblem, load_answers
     from tether.advisor.engine import Advisor, context_of
@@ -133,8 +161,10 @@ def advise(
     if answers_file is not None:
         with user_errors():
             answers = load_answers(answers_file, advisor.lens)
-    else:
+    elif sys.stdin.isatty():
         answers = _ask_all(advisor)
+    else:
+        answers = _read_piped(advisor)
     try:
         assessment = advisor.assess(answers, context_of(ws))
     except AnswerProblem as exc:
@@ -166,6 +196,18 @@ def _print_assessment(data: dict[str, Any]) -> None:
     _say(f"RECOMMENDATION: {rec['primary']}")
     if rec["complementary"]:
         _say(f"together with: {', '.join(rec['complementary'])}", indent=2)
+    open_questions = data["not_answered"]
+    if open_questions:
+        changing = [q["question"] for q in open_questions if q["could_change"]]
+        _say(
+            f"made without {len(open_questions)} answer{'s' if len(open_questions) != 1 else ''}; "
+            + (
+                f"answering {' or '.join(changing)} could change it (see NOT ANSWERED)"
+                if changing
+                else "none of them alone would change it"
+            ),
+            indent=2,
+        )
     _say()
     _say("WHY — the rules that fired on your answers:")
     for i, step in enumerate(rec["trace"], 1):
@@ -175,6 +217,7 @@ def _print_assessment(data: dict[str, Any]) -> None:
         _say("NOT APPLICABLE:")
         for qid, reason in data["not_applicable"].items():
             _say(f"{qid}: {reason}", indent=2)
+    _print_not_answered(data["not_answered"])
     _say()
     _say(f"RISKS ({len(data['risks'])}):" if data["risks"] else "RISKS: none found")
     for risk in data["risks"]:
@@ -185,6 +228,20 @@ def _print_assessment(data: dict[str, Any]) -> None:
             _say(f"departs from the decision table's line for: {', '.join(risk['departs_from'])}", indent=9)
     _print_estimate(data["estimate"])
     _print_roadmap(data["roadmap"])
+
+
+def _print_not_answered(open_questions: list[dict[str, Any]]) -> None:
+    if not open_questions:
+        return
+    _say()
+    _say("NOT ANSWERED — the recommendation was made without these:")
+    for question in open_questions:
+        _say(f"{question['question']}: {question['title']}", indent=2)
+        if not question["could_change"]:
+            _say("no answer to it alone would change the recommendation", indent=4)
+        for other in question["could_change"]:
+            beside = f" with {', '.join(other['complementary'])}" if other["complementary"] else " alone"
+            _say(f"{' or '.join(other['answers'])} → {other['primary']}{beside}", indent=4)
 
 
 def _print_estimate(est: dict[str, Any]) -> None:
