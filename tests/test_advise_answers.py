@@ -125,6 +125,8 @@ def test_lines_keyed_by_id_answer_their_question_in_any_order(workspace: Path, r
             lines("self_host_no").replace("score inbound leads", "ok"),
             "<stdin>:12:1: use_case: 'ok' is too short for use_case",
         ),
+        ("", "error: no answers in <stdin>; pipe one answer a line, or pass --answers FILE.yaml"),
+        ("\n\n", "error: no answers in <stdin>"),
     ],
 )
 def test_a_piped_line_that_does_not_fit_is_an_error_with_its_line(

@@ -9,7 +9,7 @@ The rule, as `tether advise --help` gives it:
   does not apply) is taken as that question's answer and set aside, not given to the next one.
 A line that does not fit its question is an error naming the question and the line: from a
 pipe, asking again would only shift every later line onto the wrong question. Lines running out
-leaves the remaining questions not answered; lines left over are an error.
+leave the remaining questions not answered; lines left over are an error, and so is no line at all.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from tether.advisor.answers import AnswerProblem, Answers, AnswerValue, not_applicable_reason, parse_typed
 from tether.advisor.lens import Lens, Question
-from tether.errors import InputError, Problem, did_you_mean
+from tether.errors import InputError, Problem, did_you_mean, unlocated
 
 _KEYED = re.compile(r"\s*([A-Za-z_][\w-]*)\s*:(?:\s+|$)(.*)")
 
@@ -77,6 +77,9 @@ def match_lines(lens: Lens, lines: list[str], source: str = "<stdin>") -> tuple[
     """The answers the lines give, and for each question in asking order what answered it.
 
     InputError, with the line, for a line that does not fit its question."""
+    if not any(line.strip() for line in lines):
+        # Nothing at all is a mistake (`< /dev/null`, a cron job), not an assessment of no answers.
+        raise InputError([unlocated(f"no answers in {source}; pipe one answer a line, or pass --answers FILE.yaml")])
     split = _split(lens, lines, source)
     answers: Answers = {}
     matched: list[Matched] = []
