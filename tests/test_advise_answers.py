@@ -327,3 +327,10 @@ def test_the_example_answer_files_are_whole(workspace: Path, runner: CliRunner) 
         result = runner.invoke(app, ["advise", "--answers", example.name, "--json", "--no-save"])
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["not_answered"] == [], example.name
+
+
+def test_a_missing_file_passed_with_file_is_an_error_for_advise_too(workspace: Path, runner: CliRunner) -> None:
+    """Before, advise went on without the workspace that --file named."""
+    result = runner.invoke(app, ["--file", "gone/integrations.yaml", "advise", "--no-save"], input="1\n")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: gone/integrations.yaml does not exist (named by --file)")

@@ -32,6 +32,8 @@ CASES = [
     # closed only by the next value's quote: the parser fails on line 5, the mistake is on line 3
     ('version: 1\nworkspace:\n  name: "abc\n  timezone: UTC\n  owner: "x"\n', f'3:9: {UNCLOSED} (") is never closed'),
     ('version: 1\nworkspace: {name: x}\nintegrations: ["abc, d]\n', f'3:16: {UNCLOSED} (") is never closed'),
+    # the quote open at the end of the file is the second of a pair; the one left open is on line 3
+    ('version: 1\nworkspace:\n  name: "abc\n  timezone: "UTC"\n', f'3:9: {UNCLOSED} (") is never closed'),
     ("version: 1\nworkspace:\n\tname: abc\n", f"3:1: {TAB}"),
     ("version: 1\nworkspace:\n  \tname: abc\n", f"3:3: {TAB}"),
     ("version: 1\nworkspace:\n  name: x\n\ttimezone: UTC\n", f"4:1: {TAB}"),

@@ -28,10 +28,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _workspace(ctx: typer.Context) -> Workspace | None:
-    """The workspace when there is one: the advisor also works before `tether init`."""
+    """The workspace when there is one: the advisor also works before `tether init`. A file named
+    by --file or TETHER_FILE must be there: advice without the workspace meant would mislead."""
     from tether.workspace import find_workspace_file
 
-    if find_workspace_file(explicit=options(ctx).file).is_file():
+    named = options(ctx).file is not None or bool(os.environ.get("TETHER_FILE"))
+    if named or find_workspace_file(explicit=options(ctx).file).is_file():
         return load(ctx)
     return None
 

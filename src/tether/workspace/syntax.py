@@ -19,6 +19,10 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]
     what = exc.problem or exc.context or "invalid YAML"
     if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
         opened = exc.context_mark
+        # The quote still open at the end may be the second half of a pair the real mistake split.
+        earlier = _quote_left_open(text, opened.line)
+        if earlier is not None:
+            return earlier[0], earlier[1], _unclosed(earlier[2])
         quote = _char(text, opened.line + 1, opened.column + 1)
         return opened.line + 1, opened.column + 1, _unclosed(quote)
     tab = _tab_near(text, line, col, what)
