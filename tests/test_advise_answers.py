@@ -8,6 +8,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -334,3 +335,50 @@ def test_a_missing_file_passed_with_file_is_an_error_for_advise_too(workspace: P
     result = runner.invoke(app, ["--file", "gone/integrations.yaml", "advise", "--no-save"], input="1\n")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: gone/integrations.yaml does not exist (named by --file)")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_ctrl_c_at_a_prompt_is_an_interrupt_not_a_missing_answer(workspace: Path) -> None:
+    """Before, Ctrl-C at a prompt said `error: no answer for ...` and exited 2, as bad input does."""
+    main, child = os.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "TETHER_FILE"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tether", "--db", str(workspace / "t.db"), "advise"],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        cwd=workspace,
+        env=env,
+        close_fds=True,
+    )
+    os.close(child)
+    seen = bytearray()
+    try:
+        _read_until(main, b"dev_resources (", seen, time.monotonic() + 60)
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=60)
+        _drain(main, seen)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(main)
+    assert code != 2, bytes(seen)[-2000:]
+    assert b"no answer for" not in seen
+    assert not (workspace / "t.db").exists() or _milestones(workspace / "t.db") == 0
+
+
+def _drain(fd: int, seen: bytearray) -> None:
+    while select.select([fd], [], [], 1)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            return
+        if not chunk:
+            return
+        seen.extend(chunk)
+
+
+def _milestones(db: Path) -> int:
+    with open_store(db) as store:
+        return int(store.db.execute("SELECT count(*) FROM milestones").fetchone()[0])
