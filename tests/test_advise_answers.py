@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -270,14 +272,13 @@ def _read_until(fd: int, marker: bytes, seen: bytearray, deadline: float) -> Non
             seen.extend(chunk)
 
 
-@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
-def test_at_a_terminal_a_slip_is_asked_again(workspace: Path) -> None:
-    """At a real terminal a wrong choice and a use case of `2` are asked again with the reason."""
+@contextmanager
+def on_a_terminal(workspace: Path, *args: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`tether ARGS` with a pseudo-terminal as its stdin, stdout and stderr; yields it and the terminal's fd."""
     main, child = os.openpty()
-    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb"}
-    env.pop("TETHER_FILE", None)
+    env = {k: v for k, v in os.environ.items() if k != "TETHER_FILE"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tether", "--db", str(workspace / "t.db"), "advise", "--json"],
+        [sys.executable, "-m", "tether", "--db", str(workspace / "t.db"), *args],
         stdin=child,
         stdout=child,
         stderr=child,
@@ -286,9 +287,20 @@ def test_at_a_terminal_a_slip_is_asked_again(workspace: Path) -> None:
         close_fds=True,
     )
     os.close(child)
+    try:
+        yield process, main
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(main)
+
+
+def test_at_a_terminal_a_slip_is_asked_again(workspace: Path) -> None:
+    """At a real terminal a wrong choice and a use case of `2` are asked again with the reason."""
     seen = bytearray()
     deadline = time.monotonic() + 60
-    try:
+    with on_a_terminal(workspace, "advise", "--json") as (process, main):
         for prompt, typed in [
             (b"dev_resources (", "dev_nne"),
             (b"did you mean 'dev_none'", "dev_none"),
@@ -310,11 +322,6 @@ def test_at_a_terminal_a_slip_is_asked_again(workspace: Path) -> None:
             os.write(main, typed.encode() + b"\n")
         _read_until(main, b'"milestone": 1', seen, deadline)
         assert process.wait(timeout=max(1.0, deadline - time.monotonic())) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(main)
     with open_store(workspace / "t.db") as store:
         saved = store.db.execute("SELECT answers FROM milestones").fetchone()[0]
     assert json.loads(saved)["use_case"] == "score inbound leads"
@@ -337,32 +344,14 @@ def test_a_missing_file_passed_with_file_is_an_error_for_advise_too(workspace: P
     assert result.stderr.startswith("error: gone/integrations.yaml does not exist (named by --file)")
 
 
-@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_ctrl_c_at_a_prompt_is_an_interrupt_not_a_missing_answer(workspace: Path) -> None:
     """Before, Ctrl-C at a prompt said `error: no answer for ...` and exited 2, as bad input does."""
-    main, child = os.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "TETHER_FILE"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tether", "--db", str(workspace / "t.db"), "advise"],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        cwd=workspace,
-        env=env,
-        close_fds=True,
-    )
-    os.close(child)
     seen = bytearray()
-    try:
+    with on_a_terminal(workspace, "advise") as (process, main):
         _read_until(main, b"dev_resources (", seen, time.monotonic() + 60)
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=60)
         _drain(main, seen)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(main)
     assert code != 2, bytes(seen)[-2000:]
     assert b"no answer for" not in seen
     assert not (workspace / "t.db").exists() or _milestones(workspace / "t.db") == 0

@@ -83,12 +83,12 @@ def match_lines(lens: Lens, lines: list[str], source: str = "<stdin>") -> tuple[
     split = _split(lens, lines, source)
     answers: Answers = {}
     matched: list[Matched] = []
-    skipped: dict[str, Question] = {}
+    skipped: set[str] = set()
     owners = lens.choice_owner()
     for question in lens.questions():
         reason = not_applicable_reason(lens, question, answers)
         if reason is not None:
-            skipped[question.id] = question
+            skipped.add(question.id)
             matched.append(Matched(question, None, None, reason, split.keyed.pop(question.id, None)))
             continue
         while split.bare and (owner := owners.get(split.bare[0].text.strip())) and owner.id in skipped:
