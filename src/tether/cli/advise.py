@@ -139,17 +139,20 @@ def advise(
     """Recommend how to connect AI to your stack: asks the questions (or reads --answers), then
     prints the recommendation with its reasons, the risks, a monthly cost estimate and a roadmap.
 
-    At a terminal each question is asked in turn, and an answer that does not fit is asked again.
+    At a terminal each question is asked in turn, and an answer that does
+    not fit is asked again.
 
-    Piped, stdin gives one answer a line. A line `id: answer` (such as `budget: budget_moderate`)
-    answers that question wherever it stands. Any other line answers the next open question in
-    the order they are asked at a terminal: a question that does not apply given earlier answers
-    (self_hosting with dev_none) is not asked and takes no line, and an empty line skips an
-    optional question. A line that does not fit its question stops with an error naming the
-    question and the line (exit 2).
+    Piped, stdin gives one answer a line. A line `id: answer` (such as
+    `budget: budget_moderate`) answers that question wherever it stands. Any
+    other line answers the next open question in the order they are asked at
+    a terminal: a question that does not apply given earlier answers
+    (self_hosting with dev_none) is not asked and takes no line, and an
+    empty line skips an optional question. A line that does not fit its
+    question stops with an error naming the question and the line (exit 2).
 
-    Answers may be partial, in --answers FILE or piped: questions left out are listed as not
-    answered, with the answers to each that would change the recommendation.
+    Answers may be partial, in --answers FILE or piped: questions left out
+    are listed as not answered, with the answers to each that would change
+    the recommendation.
     """
     from tether.advisor.answers import AnswerProblem, load_answers
     from tether.advisor.engine import Advisor, context_of
