@@ -123,3 +123,14 @@ def test_the_rules_readme_of_a_new_workspace_names_where_and_the_command(tmp_pat
     assert "tether rules copy systems" in readme
     assert "tether rules list" in readme
     assert "`_rules/` folder of the `tether`" in readme
+
+
+def test_list_outside_a_workspace_says_how_to_make_one(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TETHER_FILE", raising=False)
+    result = runner.invoke(app, ["rules", "list"])
+    assert result.exit_code == 0, result.output
+    assert f"Packaged rules: {PACKAGED.resolve()}" in result.stdout
+    assert "No workspace here: `tether init` makes one" in result.stdout

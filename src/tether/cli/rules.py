@@ -38,8 +38,9 @@ def list_rules(
     from tether.workspace.rules import defaults_dir
     from tether.workspace.rules_copy import rules_files
 
+    workspace_dir = _workspace_dir(ctx)
     with user_errors():
-        found = rules_files(_workspace_dir(ctx))
+        found = rules_files(workspace_dir)
     if as_json:
         print_json(
             [
@@ -56,7 +57,9 @@ def list_rules(
     rows = [[f.name, "workspace" if f.own else "packaged", display_path(f.in_use)] for f in found]
     print_table(["rules file", "in use", "path"], rows)
     typer.echo(f"\nPackaged rules: {defaults_dir()}")
-    if not all(f.own for f in found):
+    if workspace_dir is None:
+        typer.echo("No workspace here: `tether init` makes one, then `tether rules copy NAME` copies a file into it.")
+    elif not all(f.own for f in found):
         typer.echo("To edit one, copy it into this workspace: tether rules copy NAME (e.g. tether rules copy systems)")
 
 
