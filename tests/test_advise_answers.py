@@ -83,7 +83,7 @@ def test_lines_keyed_by_id_answer_their_question_in_any_order(workspace: Path, r
             "use_case: Triage: route support tickets",
             "dev_team",  # bare lines fill the open questions in asking order
             "complex",
-            "budget: budget_larger",
+            "budget:budget_larger",  # as typed in a hurry, without the space YAML would want
             "self_hosting: self_host_yes",
             "4",
             "20000",

@@ -119,3 +119,17 @@ def test_outside_any_workspace_there_is_no_made_up_location(here: Path, runner: 
         "here, or pass --file PATH"
     ]
     assert "integrations.yaml:1:1:" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dev_resources: dev_team\nuse_case: 'score leads\n", f"2:11: {UNCLOSED} (') is never closed"),
+        ("dev_resources: dev_team\n\tuse_case: x\n", f"2:1: {TAB}"),
+    ],
+)
+def test_answers_file_mistakes_are_located_too(here: Path, runner: CliRunner, text: str, expected: str) -> None:
+    (here / "answers.yaml").write_text(text)
+    result = runner.invoke(app, ["advise", "--answers", "answers.yaml", "--no-save"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"answers.yaml:{expected}"), result.stderr

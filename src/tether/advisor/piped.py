@@ -21,7 +21,7 @@ from tether.advisor.answers import AnswerProblem, Answers, AnswerValue, not_appl
 from tether.advisor.lens import Lens, Question
 from tether.errors import InputError, Problem, did_you_mean, unlocated
 
-_KEYED = re.compile(r"\s*([A-Za-z_][\w-]*)\s*:(?:\s+|$)(.*)")
+_KEYED = re.compile(r"\s*([A-Za-z_][\w-]*)\s*:\s*(.*)")
 
 
 @dataclass(frozen=True)
