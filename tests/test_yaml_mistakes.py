@@ -52,9 +52,19 @@ def test_integrations_yaml_mistakes_are_located_where_they_are(
     assert "Traceback" not in result.output
 
 
-def test_a_quote_inside_a_value_is_not_taken_for_an_unclosed_one(here: Path, runner: CliRunner) -> None:
-    """Only a quote that opens a value counts: `it's` in a plain value, then a real mistake below."""
-    text = "version: 1\nworkspace:\n  name: it's ours\n  owner: 'o''k'\n  timezone: [UTC\n"
+@pytest.mark.parametrize(
+    "text",
+    [
+        # `it's` in a plain value and a closed '' pair: no quote is open
+        "version: 1\nworkspace:\n  name: it's ours\n  owner: 'o''k'\n  timezone: [UTC\n",
+        # a quote in the prose of a block scalar is not a value
+        'version: 1\nworkspace:\n  owner: >-\n    the team, "ops\n    on call\n  timezone: [UTC\n',
+        # a quote in a plain value whose closing would not mend the file is not the mistake
+        'version: 1\nworkspace:\n  owner: a, "b\n  timezone: [UTC\n',
+    ],
+)
+def test_a_quote_inside_a_value_is_not_taken_for_an_unclosed_one(here: Path, runner: CliRunner, text: str) -> None:
+    """Only a quote that opens a value, and whose closing mends the file, is blamed."""
     (here / "integrations.yaml").write_text(text)
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 2

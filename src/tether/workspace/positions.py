@@ -60,10 +60,10 @@ class Located:
 
 # libyaml's parser is about ten times faster than PyYAML's pure-Python one and gives the same
 # nodes and marks; the pure one stands in where PyYAML was built without it.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
+class _Loader(SafeLoader):  # type: ignore[valid-type,misc]
     """The safe loader; kept as a subclass so our constructor changes never leak into PyYAML's."""
 
     limit = MAX_VALUES

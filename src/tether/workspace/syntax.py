@@ -7,9 +7,18 @@ position a person can go to: the quote that opened, the tab itself.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 import yaml
 
+from tether.workspace.positions import SafeLoader
+
 TAB = "YAML syntax: tab character: YAML indents with spaces; replace the tab with spaces"
+
+
+# A block scalar's indicator ends its line: `key: |`, `- >-`, `key: |2  # comment`.
+_BLOCK_START = re.compile(r"(?:^|[:\-]\s)\s*[|>][-+0-9]*\s*(?:#.*)?$")
 
 
 def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
@@ -20,7 +29,7 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]
     if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
         opened = exc.context_mark
         # The quote still open at the end may be the second half of a pair the real mistake split.
-        earlier = _quote_left_open(text, opened.line)
+        earlier = _culprit(text, opened.line, opened.line + 1)
         if earlier is not None:
             return earlier[0], earlier[1], _unclosed(earlier[2])
         quote = _char(text, opened.line + 1, opened.column + 1)
@@ -28,7 +37,7 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]
     tab = _tab_near(text, line, col, what)
     if tab is not None:
         return (*tab, TAB)
-    unclosed = _quote_left_open(text, line)
+    unclosed = _culprit(text, line, line)
     if unclosed is not None:
         at_line, at_col, quote = unclosed
         return at_line, at_col, f"{_unclosed(quote)} (the parser stopped at line {line}, column {col}: {what})"
@@ -61,12 +70,45 @@ def _tab_near(text: str, line: int, col: int, what: str) -> tuple[int, int] | No
     return (line, indent.index("\t") + 1) if "\t" in indent else None
 
 
-def _quote_left_open(text: str, upto: int) -> tuple[int, int, str] | None:
-    """The first quote, on a line up to `upto`, that opens a value and is not closed on its line.
+CULPRITS_TRIED = 5
+"""Quotes left open that are tried as the cause; each try parses the file again."""
+
+
+def _culprit(text: str, upto: int, error_line: int) -> tuple[int, int, str] | None:
+    """The quote left open, on a line up to `upto`, that caused the error at `error_line`: the first
+    whose closing makes the file parse, or moves the error past that line."""
+    for tried, (line, col, quote) in enumerate(_quotes_left_open(text, upto)):
+        if tried == CULPRITS_TRIED:
+            break
+        lines = text.split("\n")
+        lines[line - 1] += quote
+        try:
+            yaml.compose("\n".join(lines), Loader=SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            if mark is None or mark.line + 1 <= error_line:
+                continue
+        except (yaml.YAMLError, RecursionError):
+            continue
+        return line, col, quote
+    return None
+
+
+def _quotes_left_open(text: str, upto: int) -> Iterator[tuple[int, int, str]]:
+    """Quotes, on lines up to `upto`, that open a value and are not closed on their line.
 
     A quoted value may run over several lines in YAML, but in a config file it almost never
-    does: one left open swallows the lines after it until the next quote of its kind."""
+    does: one left open swallows the lines after it until the next quote of its kind. The text of
+    a block scalar (`key: |` or `>-` and the lines indented under it) is prose, never a value."""
+    block_under: int | None = None
     for number, source in enumerate(text.split("\n")[:upto], 1):
+        indent = len(source) - len(source.lstrip(" "))
+        if block_under is not None:
+            if not source.strip() or indent > block_under:
+                continue
+            block_under = None
+        if _BLOCK_START.search(source):
+            block_under = indent
         i = 0
         while i < len(source):
             char = source[i]
@@ -75,10 +117,10 @@ def _quote_left_open(text: str, upto: int) -> tuple[int, int, str] | None:
             if char in "\"'" and _opens_value(source, i):
                 end = _closing(source, i)
                 if end is None:
-                    return number, i + 1, char
+                    yield number, i + 1, char
+                    break
                 i = end
             i += 1
-    return None
 
 
 def _opens_value(source: str, i: int) -> bool:
