@@ -8,6 +8,8 @@ question, so a lens with other rules gets other findings.
 
 from __future__ import annotations
 
+import itertools
+
 from pydantic import BaseModel, Field
 
 from tether.advisor.answers import Answers, AnswerValue, applicable_only, unanswered
@@ -52,9 +54,10 @@ def candidates(lens: Lens, question: Question) -> list[AnswerValue]:
     if question.kind is QuestionKind.SINGLE:
         return [c.id for c in question.choices]
     if question.kind is QuestionKind.MULTIPLE:
-        together = [c.id for c in question.choices if not c.none_of_these]
-        alone: list[AnswerValue] = [[c.id] for c in question.choices]
-        return alone + ([together] if len(together) > 1 else [])
+        combinable = [c.id for c in question.choices if not c.none_of_these]
+        tried: list[AnswerValue] = [[c.id] for c in question.choices]
+        tried += [list(pair) for pair in itertools.combinations(combinable, 2)]  # a rule may want two at once
+        return tried + ([combinable] if len(combinable) > 2 else [])
     if question.kind is QuestionKind.NUMBER:
         step = 1.0 if question.integer else 0.01
         numbers = {n + d for n in _thresholds(lens, question.id) for d in (-step, 0.0, step)}
