@@ -105,6 +105,6 @@ def _not_there(path: Path, named_by: str | None) -> str:
             f"or create a workspace there with `tether init {display_path(path.parent)}`"
         )
     return (
-        f"no {FILENAME} in {display_path(path.parent) if path.parent != Path.cwd().resolve() else 'this folder'} "
-        "or any folder above it; run `tether init` to create one here, or pass --file PATH"
+        f"no {FILENAME} in this folder or any folder above it; run `tether init` to create one here, "
+        "or pass --file PATH"
     )
