@@ -193,10 +193,22 @@ def test_a_cap_on_a_model_without_a_price_refuses_to_run(tmp_path: Path, sandbox
     ws = workspace(tmp_path, sandbox, CAPPED.format(cap=1), model="acme-tuned-1")
     [run] = run_evals(ws, store, env=KEY)
     assert run.cases == []
-    assert (
-        run.stopped == "spend cap: no price for acme-tuned-1 in rules/prices.yaml, so max_cost_usd cannot be enforced"
+    from tether.workspace.rules import defaults_dir
+
+    packaged = defaults_dir() / "prices.yaml"
+    assert run.stopped == (
+        f"spend cap: no price for acme-tuned-1 in the packaged {packaged} (this workspace has no "
+        "rules/prices.yaml; `tether rules copy prices` makes one to add the model's price), so max_cost_usd "
+        "cannot be enforced"
     )
     assert sandbox.requests["/v1/messages"] == 0
+    (tmp_path / "rules").mkdir(exist_ok=True)
+    (tmp_path / "rules/prices.yaml").write_text((packaged).read_text(encoding="utf-8"), encoding="utf-8")
+    [run] = run_evals(ws, store, env=KEY)
+    assert run.stopped == (
+        "spend cap: no price for acme-tuned-1 in rules/prices.yaml (this workspace's copy; add the model's price "
+        "there), so max_cost_usd cannot be enforced"
+    )
 
 
 def test_secrets_never_reach_the_prompt_or_the_store(tmp_path: Path, sandbox: Sandbox, store: Store) -> None:

@@ -27,7 +27,7 @@ from tether.secrets import MissingEnv, expand, redact, referenced_names
 from tether.store import Store
 from tether.store.evals import CaseRecord, RunRecord, save_run
 from tether.workspace.loader import Workspace
-from tether.workspace.rules import load_rules
+from tether.workspace.rules import copy_in_use, load_rules
 
 if TYPE_CHECKING:
     import anthropic
@@ -231,7 +231,8 @@ def run_suite(
         skipped=len(loaded.problems),
     )
     price = prices.model(model) if prices is not None and model else None
-    why_not = _cannot_run(integration, model, client, price, suite)
+    prices_file = copy_in_use("prices.yaml", ws.root, change="add the model's price")
+    why_not = _cannot_run(integration, model, client, price, suite, prices_file)
     if why_not is not None:
         run.stopped = why_not
         run.skipped += len(loaded.cases)
@@ -240,7 +241,7 @@ def run_suite(
         names = secrets if secrets is not None else workspace_secrets(ws)
         runner = _Runner(client, suite, model, price, prices, names, os.environ if env is None else env)
         if price is None:
-            run.problems.append(f"no price for {model} in rules/prices.yaml; its cost is recorded as $0")
+            run.problems.append(f"no price for {model} in {prices_file}; its cost is recorded as $0")
         for n, case in enumerate(loaded.cases):
             try:
                 run.cases.append(runner.case(case))
@@ -253,7 +254,7 @@ def run_suite(
 
 
 def _cannot_run(
-    integration: Integration, model: str, client: Any, price: ModelPrice | None, suite: SampleSuite
+    integration: Integration, model: str, client: Any, price: ModelPrice | None, suite: SampleSuite, prices_file: str
 ) -> str | None:
     if integration.ai is None or integration.ai.provider != "anthropic":
         provider = integration.ai.provider if integration.ai else "none"
@@ -263,7 +264,7 @@ def _cannot_run(
     if client is None:
         return "no API key: set ANTHROPIC_API_KEY (or the key its anthropic check references)"
     if suite.max_cost_usd is not None and price is None:
-        return f"spend cap: no price for {model} in rules/prices.yaml, so max_cost_usd cannot be enforced"
+        return f"spend cap: no price for {model} in {prices_file}, so max_cost_usd cannot be enforced"
     return None
 
 
