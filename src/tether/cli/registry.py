@@ -216,6 +216,7 @@ def add(
     default, checks are added only with --check, and what a check needs comes from --set.
     """
     from tether.cli.common import options
+    from tether.lint import lint_definitions
     from tether.registry.interview import Interview
     from tether.workspace import find_workspace_file
 
@@ -258,7 +259,7 @@ def add(
     chosen = set(check) if check is not None else (set() if scripted else None)
     path = find_workspace_file(explicit=options(ctx).file)
     with user_errors():
-        interview = Interview(path, given, chosen_checks=chosen, extra=extra)
+        interview = Interview(path, given, chosen_checks=chosen, extra=extra, findings=lint_definitions)
     refused = _run_interview(interview, scripted)
     unknown = sorted(scripted_keys & interview.pending.keys())
     if unknown:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from tether.docs import markdown
 from tether.checks.heartbeat import heartbeat_calls
+from tether.docs import markdown
 from tether.docs.facts import DocumentSet, Monitoring, system_ids
 from tether.model.common import PATTERN_TITLES, Pattern, format_duration
 from tether.model.integration import Integration

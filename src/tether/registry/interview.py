@@ -12,6 +12,7 @@ judged before the pattern is known. Answers are kept as the text typed (keyed as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,10 +94,12 @@ class Interview:
         *,
         chosen_checks: set[str] | None = None,
         extra: dict[str, Any] | None = None,
+        findings: Callable[[Workspace], list[Problem]] | None = None,
     ) -> None:
         """`given`: answers from flags or an answers file, judged when their question comes.
         `chosen_checks`: check kinds or names to add without asking (None: ask about each offer).
-        `extra`: fields set by flags that are never asked (description, tags, volume, budget)."""
+        `extra`: fields set by flags that are never asked (description, tags, volume, budget).
+        `findings`: `tether check`'s definition findings (lint sits a floor above this module)."""
         self.path = path
         # The file must be valid before anything is asked: no answer is ever typed in vain.
         self.ws: Workspace = load_workspace(path)
@@ -106,6 +109,7 @@ class Interview:
         self.extra = dict(extra or {})
         self.taken = {i.name for i in self.ws.integrations}
         self.matched_choices: set[str] = set()
+        self.findings = findings
 
     # --- the questions -------------------------------------------------------------------
     def _base_questions(self, answers: dict[str, str]) -> list[Question]:
@@ -226,16 +230,16 @@ class Interview:
     def _problems(self, entry: dict[str, Any]) -> list[Problem]:
         """What the file's rules and `tether check`'s definition findings say about the entry, each
         message starting with the entry's path it is about."""
-        from tether.lint import lint_definitions
-
         try:
             added = add_integration(self.path, entry, write=False)
         except InputError as exc:
             return list(exc.problems)
+        if self.findings is None:
+            return []
         ws = load_workspace(self.path, text=added.text)
         prefix = f"integrations[{len(ws.integrations) - 1}]"
         findings: list[Problem] = []
-        for finding in lint_definitions(ws):
+        for finding in self.findings(ws):
             head, _, message = finding.message.partition(": ")
             if head != prefix and not head.startswith(prefix + "."):
                 continue
