@@ -327,9 +327,7 @@ def _stop(interview: Interview, question: Question, code: int, interrupted: bool
     what = "stopped" if interrupted else f"error: no answer for {question.key}"
     if not answers:
         typer.echo("", err=True)
-        fail(
-            f"{what}; nothing was answered yet, so nothing is saved (or pass answers as flags: tether add --help)", code
-        )
+        fail(f"{what}; nothing was answered, so nothing is saved; pass it as a flag (see tether add --help)", code)
     target = saved_answers_path(interview.ws.root)
     save_answers(target, answers)
     shown = display_path(target)

@@ -34,12 +34,12 @@ def free_slug(text: str, taken: set[str]) -> str:
     return f"{base[:60]}-{n}"
 
 
-def pattern_hint(answer: str, catalogue: SystemCatalogue) -> tuple[str, str | None]:
-    """Why `answer` is no pattern, and the pattern it most likely meant."""
+def pattern_hint(answer: str, catalogue: SystemCatalogue) -> tuple[str | None, str | None]:
+    """For an answer that is no pattern: why, when it names a system (else None), and the pattern it
+    most likely meant."""
     system = catalogue.resolve(answer.strip())
     if system is not None and system.kind in PATTERN_OF_KIND:
-        pattern = PATTERN_OF_KIND[system.kind]
-        return f"{answer} is a system; the pattern is {pattern}", str(pattern)
-    choices = [str(p) for p in Pattern]
-    close = difflib.get_close_matches(slug(answer), choices, n=1, cutoff=0.5)
-    return f"{answer!r} is not a pattern; the patterns are {', '.join(choices)}", close[0] if close else None
+        pattern = str(PATTERN_OF_KIND[system.kind])
+        return f"{answer} is a system; the pattern is {pattern}", pattern
+    close = difflib.get_close_matches(slug(answer), [str(p) for p in Pattern], n=1, cutoff=0.5)
+    return None, close[0] if close else None

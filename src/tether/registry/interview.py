@@ -217,7 +217,8 @@ class Interview:
             reason = message if taken else f"{value!r} is not a slug: lowercase letters, digits and dashes"
             return Refusal(reason, free_slug(value, self.taken))
         if question.key == "pattern":
-            return Refusal(*pattern_hint(value, self.ws.systems))
+            system_named, suggestion = pattern_hint(value, self.ws.systems)
+            return Refusal(system_named or message, suggestion)
         return Refusal(message)
 
     def _last_need(self, question: Question, trial: dict[str, str]) -> bool:
