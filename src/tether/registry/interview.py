@@ -22,6 +22,7 @@ from tether.model.common import Lifecycle, Pattern
 from tether.registry.add import add_integration
 from tether.registry.check_offers import Offer, offers
 from tether.registry.hints import free_slug, pattern_hint
+from tether.secrets import find_secret
 from tether.workspace.loader import Workspace, load_workspace
 
 YES, NO = "yes", "no"
@@ -151,15 +152,20 @@ class Interview:
 
     def next_question(self) -> Question | None:
         """The first question not answered yet, or None when the entry is complete."""
-        for question in self._base_questions(self.answers) + self._check_questions(self.answers):
-            if question.key in self.answers:
-                continue
-            if question.key.count(".") == 1 and self.chosen_checks is not None and question.key not in self.pending:
-                # Checks chosen by --check are added without asking; the others are left out.
-                self.answers[question.key] = self._chosen(question.key.removeprefix("checks."))
-                continue
-            return question
-        return None
+        while True:
+            decided = False
+            for question in self._base_questions(self.answers) + self._check_questions(self.answers):
+                if question.key in self.answers:
+                    continue
+                if question.key.count(".") == 1 and self.chosen_checks is not None and question.key not in self.pending:
+                    # Checks chosen by --check are added without asking (the others left out); a chosen
+                    # check may bring questions of its own, so the list is read again.
+                    self.answers[question.key] = self._chosen(question.key.removeprefix("checks."))
+                    decided = True
+                    break
+                return question
+            if not decided:
+                return None
 
     def _chosen(self, offer_name: str) -> str:
         offer = next(o for o in self.offers() if o.name == offer_name)
@@ -175,6 +181,13 @@ class Interview:
     def answer(self, question: Question, text: str) -> Refusal | None:
         """Record the answer if the rules take it; else say why not (nothing is recorded)."""
         value = text.strip()
+        secret = find_secret(value)
+        if secret is not None:
+            # Said before any rule quotes the answer back: a pasted key is never echoed or saved.
+            return Refusal(
+                f"this looks like {secret.label}; secrets are never written to integrations.yaml: export it "
+                f"(export {secret.suggested_env}=...) and, where a variable is asked for, answer with its name"
+            )
         if question.choices == (YES, NO):
             normal = _yes_no(value)
             if normal is None:
