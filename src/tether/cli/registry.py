@@ -393,7 +393,5 @@ def _next_steps(name: str, has_checks: bool, missing: list[Missing]) -> list[str
         if step.command:
             steps.append(f"      {step.command}")
     steps.append(f"  - run `tether check`, then `tether probe {name}`")
-    steps.append(
-        f"  - or rehearse it now against the loopback sandbox, no keys needed: `tether probe --sandbox {name}`"
-    )
+    steps.append(f"  - or rehearse it now on the loopback sandbox, no keys needed: `tether probe --sandbox {name}`")
     return steps
