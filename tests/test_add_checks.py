@@ -293,7 +293,7 @@ SCRIPT_MISTAKES = [
         ["--check", "heartbeat", "--set", "checks.zap-ran.period=hourly"],
         "--set checks.zap-ran.period 'hourly': 'hourly' is not a duration",
     ),
-    (["--set", "checks.zap-ran.perod=1h"], "--set checks.zap-ran.perod: no question has this key here"),
+    (["--set", "checks.zap-ran.perod=1h"], "--set checks.zap-ran.perod: no question takes it here"),
     (["--set", "nonsense"], "--set 'nonsense': write KEY=VALUE"),
     (["--source", "hubspt"], "--source 'hubspt': unknown system 'hubspt' (did you mean 'hubspot'?)"),
 ]

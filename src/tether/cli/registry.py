@@ -217,7 +217,7 @@ def add(
     """
     from tether.cli.common import options
     from tether.lint import lint_definitions
-    from tether.registry.interview import Interview
+    from tether.registry.interview import Interview, Question
     from tether.workspace import find_workspace_file
 
     given: dict[str, str] = {}
@@ -264,7 +264,10 @@ def add(
     unknown = sorted(scripted_keys & interview.pending.keys())
     if unknown:
         asked = ", ".join(interview.answers)
-        refused += [f"error: --set {key}: no question has this key here; the keys are {asked}" for key in unknown]
+        refused += [
+            f"error: {Question(key, key).flag.removesuffix('=VALUE')}: no question takes it here (asked: {asked})"
+            for key in unknown
+        ]
     if refused:
         fail("\n".join(refused))
     _finish_add(interview, chosen, dry_run=dry_run, as_json=as_json, resumed_from=answers_file)

@@ -123,7 +123,11 @@ class Interview:
             Question("trigger", "Trigger (what starts it)", field="trigger"),
             Question("source", "Source system (where the trigger comes from)", field="source"),
         ]
-        if answers.get("pattern") == Pattern.AUTOMATION_BRIDGE:
+        if (
+            answers.get("pattern") == Pattern.AUTOMATION_BRIDGE
+            or "middleware" in self.pending
+            or "middleware" in answers
+        ):
             questions.append(Question("middleware", "Middleware platform", "zapier", MIDDLEWARE, field="middleware"))
         questions.append(Question("provider", "AI provider", "anthropic", field="ai.provider"))
         if answers.get("provider"):
