@@ -11,27 +11,9 @@ from typer.testing import CliRunner
 
 from tether.cli import app
 
-BRIDGE = [
-    "add",
-    "--name",
-    "lead-intake",
-    "--title",
-    "Lead scoring",
-    "--pattern",
-    "automation-bridge",
-    "--middleware",
-    "zapier",
-    "--provider",
-    "anthropic",
-    "--model",
-    "claude-sonnet-4-6",
-    "--check",
-    "heartbeat",
-    "--check",
-    "anthropic",
-    "--check",
-    "statuspage",
-]
+from .test_add_checks import SCRIPTED
+
+BRIDGE = ["add", *SCRIPTED, "--check", "heartbeat", "--check", "anthropic", "--check", "statuspage"]
 TOKEN_VALUE = "ping-token-value-9c41e2"
 
 
@@ -125,7 +107,7 @@ def test_check_lists_what_is_missing_until_it_is_there(fresh: Path, runner: CliR
 
 def test_a_default_in_a_reference_is_never_missing(fresh: Path, runner: CliRunner) -> None:
     runner.invoke(app, ["init", "."])
-    assert runner.invoke(app, [*BRIDGE[:-6], "--check", "statuspage"]).exit_code == 0
+    assert runner.invoke(app, ["add", *SCRIPTED, "--check", "statuspage"]).exit_code == 0
     # ${TETHER_SANDBOX_URL:-https:/} has a default: the real host.
     assert json.loads(runner.invoke(app, ["check", "--json"]).output)["missing_for_first_probe"] == []
 
