@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from tether.checks.heartbeat import heartbeat_calls
+from tether.checks.heartbeat import DEFAULT_SERVE_URL, heartbeat_calls
 from tether.docs import markdown
 from tether.docs.facts import DocumentSet, Monitoring, system_ids
 from tether.model.common import PATTERN_TITLES, Pattern, format_duration
