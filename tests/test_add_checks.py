@@ -319,3 +319,16 @@ def test_dry_run_prints_the_checks_and_writes_nothing(fresh: Path, runner: CliRu
     dry = runner.invoke(app, ["add", *SCRIPTED, "--check", "statuspage", "--dry-run"])
     assert "name: zapier-status" in dry.output
     assert (fresh / "integrations.yaml").read_text() == before
+
+
+def test_a_script_gets_check_findings_from_check_and_leaves_out_what_it_does_not_give(
+    fresh: Path, runner: CliRunner
+) -> None:
+    flags = ["--name", "invoices", "--title", "Invoices", "--pattern", "custom-app", "--lifecycle", "pilot"]
+    result = runner.invoke(app, ["add", *flags], input="")
+    assert result.exit_code == 0, result.output
+    entry = load_workspace(fresh / "integrations.yaml").integrations[-1]
+    assert (entry.owner, entry.ai, entry.source, entry.destinations) == (None, None, None, [])
+    check = runner.invoke(app, ["check"])
+    assert check.exit_code == 1
+    assert "invoices is in pilot without an owner" in check.output

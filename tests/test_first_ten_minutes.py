@@ -4,8 +4,11 @@ sandbox, and a healthy integration, with no file edited by hand."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -151,3 +154,45 @@ def test_a_fatal_error_at_the_end_saves_every_answer(folder: Path, user_env: dic
     assert finish(add)[1] == 2
     saved = yaml.safe_load((folder / ".tether" / "add-answers.yaml").read_text())
     assert saved["model"] == "claude-haiku-4-5" and saved["checks.anthropic-api"] == "yes"
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(TETHER), *args], check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=WAIT
+    )
+
+
+def test_the_curl_line_check_prints_is_the_call_tether_serve_takes(folder: Path, user_env: dict[str, str]) -> None:
+    env = {**user_env, "ZAP_LEADS_PING_TOKEN": "zap-token-5d1c9e"}
+    assert run(["init", "."], folder, env).returncode == 0
+    scripted = [
+        "--name",
+        "zap-leads",
+        "--title",
+        "Zap leads",
+        "--pattern",
+        "automation-bridge",
+        "--middleware",
+        "zapier",
+    ]
+    assert run(["add", *scripted, "--check", "heartbeat"], folder, env).returncode == 0
+    serve = subprocess.Popen(
+        [str(TETHER), "serve", "--port", "0"], cwd=folder, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert serve.stderr is not None
+        address = re.search(r"http://127\.0\.0\.1:\d+", serve.stderr.readline())
+        assert address, "tether serve names its address on its first line"
+        # The one line a user writes: where automations reach tether serve.
+        path = folder / "integrations.yaml"
+        path.write_text(path.read_text().replace("# serve_url: https://tether.example.com", f"serve_url: {address[0]}"))
+        missing = json.loads(run(["check", "--json"], folder, env).stdout)["missing_for_first_probe"]
+        assert [m["what"] for m in missing] == ["no-ping"]
+        command = missing[0]["command"]
+        assert "$ZAP_LEADS_PING_TOKEN" in command and "zap-token-5d1c9e" not in command
+        sent = subprocess.run(["sh", "-c", command], check=False, env=env, capture_output=True, text=True, timeout=WAIT)
+        assert sent.returncode == 0, sent.stderr
+        assert json.loads(run(["check", "--json"], folder, env).stdout)["missing_for_first_probe"] == []
+    finally:
+        serve.send_signal(signal.SIGINT)
+        serve.wait(timeout=WAIT)

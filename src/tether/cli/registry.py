@@ -259,7 +259,9 @@ def add(
     chosen = set(check) if check is not None else (set() if scripted else None)
     path = find_workspace_file(explicit=options(ctx).file)
     with user_errors():
-        interview = Interview(path, given, chosen_checks=chosen, extra=extra, findings=lint_definitions)
+        # `tether check`'s findings are asked about at a prompt; a script gets them from `tether check`.
+        findings = None if scripted else lint_definitions
+        interview = Interview(path, given, chosen_checks=chosen, extra=extra, findings=findings)
     refused = _run_interview(interview, scripted)
     unknown = sorted(scripted_keys & interview.pending.keys())
     if unknown:
@@ -294,10 +296,12 @@ def _run_interview(interview: Interview, scripted: bool) -> list[str]:
                 refused.append(f"error: {question.key} is needed: pass {question.flag}")
                 interview.keep(question, "")
                 continue
-            refusal = interview.answer(question, question.default or "")
+            # A script leaves out what it does not give, as a flag-only `add` always has.
+            taken = (question.default or "") if question.required else ""
+            refusal = interview.answer(question, taken)
             if refusal is not None:
                 refused.append(f"error: {question.key}: {refusal}; pass {question.flag}")
-                interview.keep(question, question.default or "")
+                interview.keep(question, taken)
             continue
         while True:
             text = _prompt(interview, question, suggestion or question.default)
