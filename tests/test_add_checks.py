@@ -272,6 +272,24 @@ SCRIPTED = [
 ]
 
 
+def test_a_backend_health_url_without_a_scheme_is_asked_again(fresh: Path, runner: CliRunner) -> None:
+    answers = [
+        *("portal", "Portal", "custom-app", "", "", "", "custom-backend", "", "claude-sonnet-4-6", ""),
+        *("no", "no"),  # Claude's status page and API check
+        "",  # the HTTP check: yes
+        *("app.acme.example/health", ""),  # refused; Enter takes https://app.acme.example/health
+    ]
+    result = _add(runner, answers)
+    assert result.exit_code == 0, result.output
+    assert "'app.acme.example/health' has no scheme" in result.stderr
+    check = load_workspace(fresh / "integrations.yaml").integrations[-1].checks[0]
+    assert check.model_dump(include={"name", "url", "conditions"}) == {
+        "name": "backend-health",
+        "url": "https://app.acme.example/health",
+        "conditions": ["[STATUS] == 200"],
+    }
+
+
 def test_a_script_adds_checks_by_kind_and_answers_their_needs_with_set(fresh: Path, runner: CliRunner) -> None:
     result = runner.invoke(
         app, ["add", *SCRIPTED, "--check", "heartbeat", "--check", "anthropic", "--set", "checks.zap-ran.period=15m"]

@@ -35,6 +35,8 @@ class Need:
     default: str | None = None
     variable: bool = False
     """The answer names an environment variable; it is written as `${NAME}`."""
+    url: bool = False
+    """The answer is a URL the check calls: http(s), or one that starts with a `${ENV}` reference."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def _heartbeat_offer(system: System, integration: str) -> Offer | None:
 
 
 def _http_offer(named_backend: bool) -> Offer:
-    needs = (Need("url", "Health URL of your backend (e.g. https://app.example.com/health)"),)
+    needs = (Need("url", "Health URL of your backend (e.g. https://app.example.com/health)", url=True),)
     fields: dict[str, Any] = {"conditions": ["[STATUS] == 200"]}
     if named_backend:
         fields["depends_on"] = ["custom-backend"]

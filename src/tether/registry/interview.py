@@ -40,6 +40,8 @@ class Question:
     required: bool = False
     field: str = ""
     """The entry's path the answer fills, as problems name it (`ai.provider`, `checks[0].period`)."""
+    url: bool = False
+    """The answer is a URL a check will call."""
 
     @property
     def flag(self) -> str:
@@ -149,7 +151,7 @@ class Interview:
             questions.append(Question(key, f"Add {offer.label}?", YES, (YES, NO), True, whole))
             if answers.get(key) == YES:
                 questions.extend(
-                    Question(f"{key}.{n.field}", n.label, n.default, required=True, field=f"checks[{index}].{n.field}")
+                    Question(f"{key}.{n.field}", n.label, n.default, (), True, f"checks[{index}].{n.field}", n.url)
                     for n in offer.needs
                 )
         return questions
@@ -199,6 +201,9 @@ class Interview:
             value = normal
         if not value and question.required:
             return Refusal("an answer is needed here", question.default)
+        if question.url and value and not value.startswith(("http://", "https://", "${")):
+            # The file's URL type lets an `${ENV}` supply the scheme; typed here, a URL without one is a slip.
+            return Refusal(f"{value!r} has no scheme; a URL starts with http:// or https://", f"https://{value}")
         trial = {**self.answers, question.key: value}
         refusal = self._judge(question, value, trial)
         if refusal is None:
