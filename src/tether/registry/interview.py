@@ -288,12 +288,11 @@ class Interview:
             value = answers.get(key) or (stand_in[key] if placeholders else None)
             if value:
                 entry[key] = value
-        for key in ("description", "owner", "tags"):
-            value = self.extra.get(key) if key != "owner" else answers.get("owner")
-            if value:
-                entry[key] = value
         pattern = answers.get("pattern") or (stand_in["pattern"] if placeholders else None)
         for key, value in (
+            ("description", self.extra.get("description")),
+            ("owner", answers.get("owner")),
+            ("tags", self.extra.get("tags")),
             ("pattern", pattern),
             ("lifecycle", answers.get("lifecycle")),
             ("trigger", answers.get("trigger")),
