@@ -48,8 +48,11 @@ OFFERED = [
         {"pattern": "automation-bridge", "middleware": {"platform": "make"}, "destinations": ["crm"]},
         [("make-status", "statuspage"), ("scenario-ran", "heartbeat")],
     ),
-    # n8n is polled for its executions, not pinged: no heartbeat is offered.
-    ({"pattern": "automation-bridge", "middleware": {"platform": "n8n"}}, [("n8n-status", "statuspage")]),
+    # n8n is polled for its executions, not pinged.
+    (
+        {"pattern": "automation-bridge", "middleware": {"platform": "n8n"}},
+        [("n8n-status", "statuspage"), ("workflow-runs", "n8n")],
+    ),
     (
         {"pattern": "direct-api", "ai": {"provider": "openai"}},
         [("openai-status", "statuspage"), ("openai-api", "openai")],
@@ -81,7 +84,7 @@ def _named(system_id: str, kind: str) -> dict[str, Any]:
     return {"pattern": "custom-app", "source": system_id}
 
 
-SAMPLE_NEEDS = {"instance": "NA123", "url": "https://app.example.com/health"}
+SAMPLE_NEEDS = {"instance": "NA123", "url": "https://app.example.com/health", "base_url": "https://n8n.acme.example"}
 
 
 @pytest.mark.parametrize("system", [s.id for s in catalogue().systems])
@@ -350,3 +353,55 @@ def test_a_script_gets_check_findings_from_check_and_leaves_out_what_it_does_not
     check = runner.invoke(app, ["check"])
     assert check.exit_code == 1
     assert "invoices is in pilot without an owner" in check.output
+
+
+SANDBOXED = [
+    # (flags of a scripted add, what its checks' needs are answered with): every kind add offers but the heartbeat
+    (["--pattern", "direct-api", "--provider", "openai", "--model", "gpt-4o-mini"], []),
+    (["--pattern", "direct-api", "--provider", "google-ai", "--model", "gemini-2.5-flash"], []),
+    (["--pattern", "native-feature", "--source", "hubspot", "--destination", "slack"], []),
+    (
+        [
+            "--pattern",
+            "automation-bridge",
+            "--middleware",
+            "n8n",
+            "--provider",
+            "anthropic",
+            "--model",
+            "claude-haiku-4-5",
+        ],
+        [
+            "checks.workflow-runs.base_url=${TETHER_SANDBOX_URL:-https:/}/n8n.acme.example",
+            "checks.workflow-runs.workflow_id=lead-intake",
+        ],
+    ),
+    (
+        ["--pattern", "custom-app", "--source", "custom-backend", "--destination", "pinecone"],
+        ["checks.backend-health.url=${TETHER_SANDBOX_URL:-https:/}/portal.acme.example/health"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("flags", "needs"), SANDBOXED, ids=[f[1] for f, _ in SANDBOXED])
+def test_the_checks_add_writes_are_healthy_against_the_sandbox(
+    fresh: Path, runner: CliRunner, sandbox: Any, flags: list[str], needs: list[str]
+) -> None:
+    sets = [arg for need in needs for arg in ("--set", need)]
+    # Which kinds fit, as add itself tells (dry run, nothing written); all but the heartbeat, which waits for a ping.
+    entry = json.loads(
+        runner.invoke(app, ["add", "--name", "subject", "--title", "Subject", *flags, "--dry-run", "--json"]).stdout
+    )
+    fitting = sorted({o.kind for o in offers(entry, catalogue())} - {"heartbeat"})
+    chosen = [arg for kind in fitting for arg in ("--check", kind)]
+    added = runner.invoke(app, ["add", "--name", "subject", "--title", "Subject", *flags, *chosen, *sets])
+    assert added.exit_code == 0, added.output
+    written = [c.name for c in load_workspace(fresh / "integrations.yaml").integrations[-1].checks]
+    keys = ("OPENAI_API_KEY", "GEMINI_API_KEY", "ANTHROPIC_API_KEY", "N8N_API_KEY")
+    probed = runner.invoke(
+        app, ["probe", "--json"], env={"TETHER_SANDBOX_URL": sandbox.url, **dict.fromkeys(keys, "sandbox-key")}
+    )
+    assert probed.exit_code == 0, probed.output
+    assert sorted((r["check"], r["state"]) for r in json.loads(probed.stdout)) == sorted(
+        (n, "healthy") for n in written
+    )

@@ -2,7 +2,8 @@
 
 Each vendor with a machine-readable status feed gets its status page; an AI provider with a
 free liveness endpoint gets that check for the chosen model; Zapier and Make get a heartbeat
-(they cannot be polled for free); a custom backend gets an HTTP check on its health URL.
+(they cannot be polled for free), n8n its execution history; a custom backend gets an HTTP
+check on its health URL.
 Every URL is written in the sandbox-switchable form the bundled example uses, so a new
 integration can be rehearsed with `tether probe --sandbox` before any key is set.
 """
@@ -37,6 +38,8 @@ class Need:
     """The answer names an environment variable; it is written as `${NAME}`."""
     url: bool = False
     """The answer is a URL the check calls: http(s), or one that starts with a `${ENV}` reference."""
+    optional: bool = False
+    """An empty answer leaves the field out (the check's own default applies)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,19 @@ def _heartbeat_offer(system: System, integration: str) -> Offer | None:
     return Offer(name, "heartbeat", label, {"depends_on": [system.id]}, needs)
 
 
+def _n8n_offer() -> Offer:
+    needs = (
+        Need("base_url", "Your n8n instance (e.g. https://n8n.example.com)", url=True),
+        Need("workflow_id", "The workflow's id (empty: every workflow)", optional=True),
+        Need("api_key", "Variable holding the n8n API key", "N8N_API_KEY", variable=True),
+    )
+    # Reading history every minute costs the instance for nothing: a window of 24 h moves slowly.
+    fields: dict[str, Any] = {"interval": "5m", "depends_on": ["n8n"]}
+    return Offer(
+        "workflow-runs", "n8n", "the workflow's executions from n8n's API (success rate, run time)", fields, needs
+    )
+
+
 def _http_offer(named_backend: bool) -> Offer:
     needs = (Need("url", "Health URL of your backend (e.g. https://app.example.com/health)", url=True),)
     fields: dict[str, Any] = {"conditions": ["[STATUS] == 200"]}
@@ -178,7 +194,7 @@ def offers(definition: dict[str, Any], catalogue: SystemCatalogue) -> list[Offer
         if system.kind is SystemKind.AI_API:
             found.append(_api_offer(system, model))
         if system.kind is SystemKind.MIDDLEWARE:
-            found.append(_heartbeat_offer(system, name))
+            found.append(_n8n_offer() if system.id == "n8n" else _heartbeat_offer(system, name))
     backend = any(s.id == "custom-backend" for s in systems)
     if backend or definition.get("pattern") == "custom-app":
         found.append(_http_offer(backend))

@@ -151,7 +151,9 @@ class Interview:
             questions.append(Question(key, f"Add {offer.label}?", YES, (YES, NO), True, whole))
             if answers.get(key) == YES:
                 questions.extend(
-                    Question(f"{key}.{n.field}", n.label, n.default, (), True, f"checks[{index}].{n.field}", n.url)
+                    Question(
+                        f"{key}.{n.field}", n.label, n.default, (), not n.optional, f"checks[{index}].{n.field}", n.url
+                    )
                     for n in offer.needs
                 )
         return questions
