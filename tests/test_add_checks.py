@@ -405,3 +405,11 @@ def test_the_checks_add_writes_are_healthy_against_the_sandbox(
     assert sorted((r["check"], r["state"]) for r in json.loads(probed.stdout)) == sorted(
         (n, "healthy") for n in written
     )
+
+
+def test_answers_that_cannot_be_saved_are_printed_as_flags(fresh: Path, runner: CliRunner) -> None:
+    (fresh / ".tether").write_text("a file where the folder should be\n", encoding="utf-8")
+    result = _add(runner, ["lead-intake", "Lead scoring: web form"])
+    assert result.exit_code == 2
+    assert "your answers could not be saved in .tether/add-answers.yaml" in result.stderr
+    assert "they are: tether add --set name=lead-intake --set 'title=Lead scoring: web form'" in result.stderr

@@ -150,7 +150,7 @@ def test_a_fatal_error_at_the_end_saves_every_answer(folder: Path, user_env: dic
     )
     add.sendline("yes")
     add.expect_exact("'lead-intake' is already the name of integrations[0]")
-    add.expect_exact("your answers are saved in .tether/add-answers.yaml")
+    add.expect_exact("your answers so far are saved in .tether/add-answers.yaml")
     assert finish(add)[1] == 2
     saved = yaml.safe_load((folder / ".tether" / "add-answers.yaml").read_text())
     assert saved["model"] == "claude-haiku-4-5" and saved["checks.anthropic-api"] == "yes"

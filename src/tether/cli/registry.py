@@ -327,19 +327,28 @@ def _prompt(interview: Interview, question: Question, default: str | None) -> st
 
 
 def _stop(interview: Interview, question: Question, code: int, interrupted: bool) -> NoReturn:
+    what = "stopped" if interrupted else f"error: no answer for {question.key}"
+    typer.echo("", err=True)
+    if not interview.saved():
+        fail(f"{what}; nothing was answered, so nothing is saved; pass it as a flag (see tether add --help)", code)
+    fail(f"{what}; {_keep_answers(interview)}", code)
+
+
+def _keep_answers(interview: Interview) -> str:
+    """Save the answers so far; say where and how to go on (or, if they cannot be saved, print them)."""
+    import shlex
+
     from tether.errors import display_path
     from tether.registry.answers import save_answers, saved_answers_path
 
-    answers = interview.saved()
-    what = "stopped" if interrupted else f"error: no answer for {question.key}"
-    if not answers:
-        typer.echo("", err=True)
-        fail(f"{what}; nothing was answered, so nothing is saved; pass it as a flag (see tether add --help)", code)
     target = saved_answers_path(interview.ws.root)
-    save_answers(target, answers)
     shown = display_path(target)
-    typer.echo("", err=True)
-    fail(f"{what}; your answers so far are saved in {shown}: go on with `tether add --answers {shown}`", code)
+    try:
+        save_answers(target, interview.saved())
+    except OSError as exc:
+        flags = " ".join(f"--set {shlex.quote(f'{k}={v}')}" for k, v in interview.saved().items())
+        return f"your answers could not be saved in {shown} ({exc.strerror}); they are: tether add {flags}"
+    return f"your answers so far are saved in {shown}: go on with `tether add --answers {shown}`"
 
 
 def _finish_add(
@@ -354,7 +363,7 @@ def _finish_add(
 
     from tether.errors import InputError, display_path
     from tether.registry.add import add_integration
-    from tether.registry.answers import save_answers, saved_answers_path
+    from tether.registry.answers import saved_answers_path
     from tether.registry.first_probe import missing_for_first_probe
     from tether.workspace import load_workspace
 
@@ -367,10 +376,8 @@ def _finish_add(
     try:
         result = add_integration(interview.path, entry, write=not dry_run)
     except (InputError, OSError) as exc:
-        save_answers(saved_path, interview.saved())
-        shown = display_path(saved_path)
         lines = [str(p) for p in exc.problems] if isinstance(exc, InputError) else [f"error: {exc}"]
-        lines.append(f"your answers are saved in {shown}: fix them there and run `tether add --answers {shown}`")
+        lines.append(_keep_answers(interview))
         fail("\n".join(lines))
     for key in interview.pending:
         typer.echo(f"note: {key}: no question has this key here, so it was not used", err=True)
