@@ -79,11 +79,12 @@ def check(
         for gap in below:
             typer.echo(gap["text"])
         if missing:
-            typer.echo("missing for a first probe:")
+            # Advice to the person, on stderr: stdout stays the findings, one located line each.
+            typer.echo("missing for a first probe:", err=True)
             for step in missing:
-                typer.echo(f"  - {step.text}")
+                typer.echo(f"  - {step.text}", err=True)
                 if step.command:
-                    typer.echo(f"      {step.command}")
+                    typer.echo(f"      {step.command}", err=True)
         summary = f"{len(ws.integrations)} integrations, {len(findings)} finding{'s' if len(findings) != 1 else ''}"
         if min_level:
             summary += f", {len(below)} in production below {min_level}"
