@@ -118,3 +118,17 @@ def test_check_leaves_no_store_behind(fresh: Path, runner: CliRunner) -> None:
     runner.invoke(app, BRIDGE)
     runner.invoke(app, ["check"])
     assert not (fresh / ".tether" / "tether.db").exists()
+
+
+def test_the_rehearsal_add_names_runs_with_no_keys(fresh: Path, runner: CliRunner) -> None:
+    runner.invoke(app, ["init", "."])
+    added = runner.invoke(app, ["add", *SCRIPTED, "--check", "statuspage", "--check", "anthropic"])
+    rehearsal = "`tether probe --sandbox lead-intake`"
+    assert rehearsal in added.output
+    probed = runner.invoke(app, ["probe", "--sandbox", "lead-intake", "--json"])
+    assert probed.exit_code == 0, probed.output
+    assert sorted((r["check"], r["state"]) for r in json.loads(probed.stdout)) == [
+        ("anthropic-api", "healthy"),
+        ("anthropic-status", "healthy"),
+        ("zapier-status", "healthy"),
+    ]
