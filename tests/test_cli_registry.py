@@ -142,6 +142,9 @@ def test_add_prompts_for_what_is_missing(workspace: Path, runner: CliRunner) -> 
                 "anthropic",
                 "claude-haiku-4-5",
                 "slack, email",
+                "",  # Claude's status page: the default, yes
+                "yes",  # the free API check
+                "no",  # Slack's status page
             ]
         )
         + "\n"
@@ -150,6 +153,7 @@ def test_add_prompts_for_what_is_missing(workspace: Path, runner: CliRunner) -> 
     assert result.exit_code == 0, result.output
     listed = json.loads(runner.invoke(app, ["list", "--json"]).output)
     assert listed[-1]["name"] == "ticket-summary" and listed[-1]["lifecycle"] == "pilot"
+    assert listed[-1]["checks"] == 2
 
 
 def test_add_without_answers_fails_cleanly(workspace: Path, runner: CliRunner) -> None:

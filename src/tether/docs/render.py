@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from tether.checks.heartbeat import DEFAULT_SERVE_URL, heartbeat_calls
 from tether.docs import markdown
 from tether.docs.facts import DocumentSet, Monitoring, system_ids
 from tether.model.common import PATTERN_TITLES, Pattern, format_duration
@@ -138,39 +139,6 @@ def figure_rows(m: Monitoring) -> list[list[str]]:
         ],
         ["projected month end", c.projection_words],
         ["budget", "none set" if c.budget_usd is None else f"{_usd(c.budget_usd)} a month"],
-    ]
-
-
-DEFAULT_SERVE_URL = "http://127.0.0.1:8787"
-"""`tether serve`'s default address, shown when the workspace does not say where it is reachable."""
-
-
-@dataclass(frozen=True)
-class HeartbeatCall:
-    """What an automation must send for one heartbeat check, exactly."""
-
-    check: str
-    url: str
-    token: str | None
-    """The `${ENV}` reference the check's token is read from, as written."""
-    every: str
-    grace: str
-
-
-def heartbeat_calls(integration: Integration, serve_url: str | None) -> list[HeartbeatCall]:
-    from tether.checks.heartbeat import HeartbeatCheck
-
-    beats = [c for c in integration.checks if isinstance(c, HeartbeatCheck)]
-    base = (serve_url or DEFAULT_SERVE_URL).rstrip("/")
-    return [
-        HeartbeatCall(
-            c.name,
-            f"{base}/ping/{integration.name}" + (f"?check={c.name}" if len(beats) > 1 else ""),
-            c.token,
-            format_duration(c.period),
-            format_duration(c.grace),
-        )
-        for c in beats
     ]
 
 

@@ -11,8 +11,8 @@ INTEGRATIONS = """\
 # yaml-language-server: $schema=./integrations.schema.json
 #
 # integrations.yaml: every way this team connects AI to its stack, as config as code.
-# Validate it with `tether check`; add integrations with `tether add`; print the JSON
-# Schema for your editor with `tether schema > integrations.schema.json`.
+# Add integrations with `tether add`; validate with `tether check`; probe with
+# `tether probe`. The JSON Schema beside this file gives your editor completion.
 # Secrets are never written here: reference them as ${ENV_VAR}.
 version: 1
 
@@ -20,6 +20,7 @@ workspace:
   name: {name}
   # owner: you@example.com   # who answers for this workspace
   timezone: UTC      # an IANA time zone, e.g. Europe/Berlin
+  # serve_url: https://tether.example.com   # where automations reach `tether serve` (heartbeats)
 
 defaults:
   interval: 60s      # how often checks run unless a check says otherwise
@@ -30,17 +31,18 @@ defaults:
 
 # Patterns: automation-bridge | direct-api | native-feature | custom-app
 # Lifecycle: idea | planned | pilot | production | retired
-integrations:
-  - name: first-integration
-    title: Describe the workflow in a few words
-    pattern: automation-bridge
-    lifecycle: idea
-    trigger: what starts it, e.g. contact form submitted
-    source: web-form
-    ai:
-      provider: anthropic
-      model: claude-sonnet-4-6
-    destinations: [crm]
+# `tether add` asks for each field and writes the checks that fit; an entry looks like:
+#
+#   - name: lead-intake
+#     title: Website lead scoring
+#     pattern: automation-bridge
+#     source: web-form
+#     middleware: {platform: zapier}
+#     ai: {provider: anthropic, model: claude-sonnet-4-6}
+#     destinations: [crm]
+#     checks:
+#       - {kind: statuspage, name: zapier-status, url: "https://status.zapier.com"}
+integrations: []
 """
 
 RULES_README = """\
