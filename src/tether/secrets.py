@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import quote, quote_plus
 
@@ -60,6 +61,48 @@ SECRET_KINDS: tuple[SecretKind, ...] = (
 
 # One pass over a text instead of one per kind: redaction runs over whole documents.
 ANY_SECRET = re.compile("|".join(f"(?:{kind.pattern.pattern})" for kind in SECRET_KINDS))
+
+_ASCII_SPACE = " \t\n\r\f\v\x1c\x1d\x1e\x1f"
+"""What `\\s` matches among ASCII characters."""
+_CASELESS = ("bearer", "basic")
+"""Words that start a kind matched case-insensitively: checked on the lowered text (ASCII only)."""
+_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("sk-ant-",),),
+    (("sk-",),),
+    (("xox",),),
+    (("hooks.slack.com/",),),
+    (tuple(f"bearer{space}" for space in _ASCII_SPACE),),
+    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),),
+    (("AKIA",),),
+    (("://",), ("@",)),
+    (tuple(f"basic{space}" for space in _ASCII_SPACE),),
+    (("?", "&"), ("=",)),
+    (("eyJ",),),
+)
+"""What text must contain for each of SECRET_KINDS to match: all of the groups, any string of
+each. A text missing them cannot hold that kind, so the pattern is left out of its pass."""
+
+
+_LONG = 2048
+"""From this length on, leaving out the kinds a text cannot hold saves more than looking costs."""
+
+
+@lru_cache(maxsize=256)
+def _pattern_of(kinds: tuple[int, ...]) -> re.Pattern[str]:
+    # The kinds in SECRET_KINDS order, as in ANY_SECRET: where two could match, the same one wins.
+    return re.compile("|".join(f"(?:{SECRET_KINDS[k].pattern.pattern})" for k in kinds))
+
+
+def _possible_kinds(text: str) -> tuple[int, ...]:
+    lowered = text.lower() if text.isascii() else None
+    kinds = []
+    for k, needs in enumerate(_NEEDS):
+        caseless = needs[0][0].startswith(_CASELESS)
+        if caseless and lowered is None:
+            kinds.append(k)  # non-ASCII case folding may spell the word otherwise: always look
+        elif all(any(n in (lowered if caseless else text) for n in group) for group in needs):  # type: ignore[operator]
+            kinds.append(k)
+    return tuple(kinds)
 
 
 def _outside_references(match: re.Match[str]) -> str:
@@ -134,7 +177,10 @@ def redact(text: str, env: Mapping[str, str] | None = None, names: list[str] | N
             # As written, and as a URL carries it (a key in a query or path is percent-encoded).
             for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
                 text = text.replace(form, REDACTED)
-    return ANY_SECRET.sub(REDACTED, text)
+    if len(text) < _LONG:
+        return ANY_SECRET.sub(REDACTED, text)
+    kinds = _possible_kinds(text)
+    return _pattern_of(kinds).sub(REDACTED, text) if kinds else text
 
 
 def referenced_names(data: Any) -> list[str]:

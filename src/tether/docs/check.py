@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tether.docs.render import HEADER_MARK
-from tether.fileio import atomic_write
+from tether.fileio import atomic_write_all
 
 FOLDERS = ("", "integrations", "runbooks")
 
@@ -66,7 +66,6 @@ def plan(out: Path, documents: dict[str, str]) -> Plan:
 
 def apply(result: Plan, documents: dict[str, str]) -> None:
     """Write the missing and stale files (atomically) and remove generated files no longer wanted."""
-    for name in (*result.missing, *result.stale):
-        atomic_write(result.out / name, documents[name])
+    atomic_write_all({result.out / name: documents[name] for name in (*result.missing, *result.stale)})
     for name in result.extra:
         (result.out / name).unlink()

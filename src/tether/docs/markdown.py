@@ -25,7 +25,12 @@ _KEEP = "\x00"
 
 def escape(text: object) -> str:
     """User text as inline markdown that renders literally, on one line."""
-    return _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    return _escaped(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _escaped(text: str) -> str:
+    return _INLINE.sub(r"\\\1", " ".join(text.split()))
 
 
 _URL = re.compile(r"https?://[^\s<>()]+[^\s<>().,;:!?]")
@@ -51,6 +56,12 @@ def escape_links(text: object) -> str:
 
 def escape_prose(text: object) -> str:
     """Our own rules text: escaped like user text, except that `code spans` stay code."""
+    return _escaped_prose(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _escaped_prose(text: str) -> str:
+    # Cached: the rules' prose repeats in every runbook.
     return _escape_around(text, _CODE_SPAN, lambda span: span)
 
 
@@ -68,6 +79,7 @@ def unbroken(text: str) -> str:
     return text.replace(" ", _KEEP)
 
 
+@lru_cache(maxsize=65536)
 def wrap(text: str, first: str = "", indent: str | None = None, width: int = WIDTH) -> str:
     """Wrap already-escaped inline markdown; `first` prefixes line one (a list marker), `indent` the rest.
 

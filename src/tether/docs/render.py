@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +37,7 @@ TEMPLATES = (
 )
 
 
-def environment(workspace_dir: Path | None) -> jinja2.Environment:
+def environment(workspace_dir: Path | None, finalize: Callable[[Any], Any] | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if workspace_dir is not None:
         loaders.append(jinja2.FileSystemLoader(workspace_dir / "templates"))
@@ -47,6 +49,7 @@ def environment(workspace_dir: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters.update(
         md=markdown.escape,
@@ -156,10 +159,12 @@ class Renderer:
 
     def __init__(self, docs: DocumentSet, workspace_dir: Path | None = None) -> None:
         self.docs = docs
-        self.env = environment(workspace_dir)
-        self.zone = ZoneInfo(docs.timezone)
         # Every variable any integration references: its value never appears in any document.
         self.secret_names = secret_names(docs.integrations)
+        self.env = environment(workspace_dir, self._finalize)
+        self.zone = ZoneInfo(docs.timezone)
+        self._redacted = lru_cache(maxsize=65536)(partial(redact, names=self.secret_names))
+        """Redaction of one text: the rules' prose and the workspace's names repeat in every document."""
         self.env.filters.update(
             when=self.when,
             system_name=self.system_name,
@@ -225,11 +230,21 @@ class Renderer:
         destinations = [(f"to{n}", self.system_name(d)) for n, d in enumerate(integration.destinations, 1)]
         return Flow(integration.trigger, steps, destinations)
 
-    def _render(self, template: str, **context: Any) -> str:
-        body = self.env.get_template(template).render(**context)
-        # The header is ours, not the template's, so an overridden template still carries it; and a
-        # secret pasted into free text (a description, a trigger) is redacted whatever the template.
-        return markdown.tidy(f"{HEADER}\n\n{redact(body, names=self.secret_names)}")
+    def _finalize(self, value: Any) -> Any:
+        """Every value a template prints is redacted (a secret pasted into a description, a trigger);
+        the text of our own templates carries none (tests/test_docs_redaction.py holds them to it)."""
+        if value is None or isinstance(value, bool | int | float | Decimal):
+            return value
+        return self._redacted(str(value))
+
+    def _render(self, name: str, **context: Any) -> str:
+        template = self.env.get_template(name)
+        body = template.render(**context)
+        if not _packaged(template):
+            # A workspace's own template is text we have not read: all of it is redacted.
+            body = self._redacted(body)
+        # The header is ours, not the template's, so an overridden template still carries it.
+        return markdown.tidy(f"{HEADER}\n\n{body}")
 
     def render_all(self) -> dict[str, str]:
         """Every document, keyed by its path relative to the output folder ('/' separated)."""
@@ -257,6 +272,13 @@ class Renderer:
                 **context,
             )
         return out
+
+
+_PACKAGED = Path(__file__).parent / "templates"
+
+
+def _packaged(template: jinja2.Template) -> bool:
+    return template.filename is not None and Path(template.filename).parent == _PACKAGED
 
 
 def render_documents(docs: DocumentSet, workspace_dir: Path | None = None) -> dict[str, str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from tether.model.common import Slug, StrictModel
 from tether.model.status_platform import StatusPlatform, detect, host_of
@@ -72,14 +73,17 @@ class SystemCatalogue(StrictModel):
                 seen.add(name)
         return self
 
-    def names(self) -> dict[str, System]:
+    _names: dict[str, System] = PrivateAttr(default_factory=dict)
+
+    def names(self) -> Mapping[str, System]:
         """Every accepted spelling (id and aliases, lower case) to its system."""
-        out: dict[str, System] = {}
-        for system in self.systems:
-            out[system.id] = system
-            for alias in system.aliases:
-                out[alias.lower()] = system
-        return out
+        # Built once: the catalogue is frozen, and documents resolve a name per line they write.
+        if not self._names:
+            for system in self.systems:
+                self._names[system.id] = system
+                for alias in system.aliases:
+                    self._names[alias.lower()] = system
+        return self._names
 
     def resolve(self, name: str) -> System | None:
         return self.names().get(name.lower())

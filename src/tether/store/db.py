@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,9 +10,14 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tether.store.interned import Interned
 from tether.store.migrations import apply_migrations
 
+log = logging.getLogger("tether.store")
+
 BUSY_TIMEOUT_MS = 10_000
+INCREMENTAL = 2
+"""PRAGMA auto_vacuum's value for INCREMENTAL."""
 
 
 class Store:
@@ -26,12 +32,32 @@ class Store:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Only takes on a store with no table yet; an older store is switched below, once.
+        self.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
         if self.path != ":memory:":
             self.db.enable_wal()
         # WAL with synchronous=NORMAL is durable across process crashes (not power loss), and fast.
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
+        self.interned = Interned()
+        """Ids of the values raw rows share (store.interned), cached for this connection."""
         self.applied = apply_migrations(self.db)
+        self._reclaimable()
+
+    def _reclaimable(self) -> None:
+        """Switch a store made before ADR 0015 to incremental auto_vacuum, so space that retention
+        frees goes back to the file system (store.retention.reclaim). Needs one VACUUM, once."""
+        if self.path == ":memory:" or self.auto_vacuum() == INCREMENTAL:
+            return
+        try:
+            self.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            self.db.execute("VACUUM")
+        except sqlite3.OperationalError as exc:
+            # Another process is reading or writing: the next open tries again; nothing is lost.
+            log.warning("store %s not compacted yet (%s); it will be at the next start", self.path, exc)
+
+    def auto_vacuum(self) -> int:
+        return int(self.conn.execute("PRAGMA auto_vacuum").fetchone()[0])
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -45,6 +71,7 @@ class Store:
             yield self.db
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self.interned.clear()
             raise
         else:
             self.conn.execute("COMMIT")

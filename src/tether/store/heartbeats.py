@@ -34,7 +34,16 @@ def _create(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [("3003_heartbeat_usage", _create)]
+def _usage_goes_with_its_ping(db: sqlite_utils.Database) -> None:
+    """Retention deletes pings; their usage rows went on growing without them."""
+    db.execute("DELETE FROM heartbeat_usage WHERE ping_id NOT IN (SELECT id FROM heartbeat_pings)")
+    db.execute(
+        "CREATE TRIGGER heartbeat_usage_goes AFTER DELETE ON heartbeat_pings BEGIN "
+        "DELETE FROM heartbeat_usage WHERE ping_id = OLD.id; END"
+    )
+
+
+MIGRATIONS = [("3003_heartbeat_usage", _create), ("5004_usage_goes_with_its_ping", _usage_goes_with_its_ping)]
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ not at all, so a reader (the dashboard, `tether serve`) never sees half a batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from tether.store.db import Store
+from tether.store.interned import Interned, create_interned
 from tether.store.runs import insert_runs
 
 if TYPE_CHECKING:
@@ -80,13 +81,108 @@ def _create_pings(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX heartbeat_pings_by_check ON heartbeat_pings (integration, check_name, at)")
 
 
-MIGRATIONS = [("2001_check_results", _create_results), ("2002_heartbeat_pings", _create_pings)]
+# Raw results as compact rows (ADR 0015): the names, the kind/state/category and the condition
+# texts repeat on every row, so each is stored once (store.interned) and a row keeps their ids,
+# the reason, the times and what each condition saw. `check_results` stays, as a view, for readers.
+_COMPACT_TABLES = (
+    """
+    CREATE TABLE result_rows (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        series INTEGER NOT NULL REFERENCES result_series (id),
+        started_at REAL NOT NULL,
+        verdict INTEGER NOT NULL REFERENCES result_verdicts (id),
+        reason TEXT NOT NULL,
+        latency_ms REAL,
+        conditions INTEGER REFERENCES condition_sets (id),
+        seen TEXT,
+        metrics TEXT,
+        tokens_in INTEGER,
+        tokens_out INTEGER,
+        cost_usd REAL,
+        request_id TEXT
+    )
+    """,
+    # The one index: a check's results by time (the detail screen, the runbooks, retention).
+    "CREATE INDEX result_rows_by_series ON result_rows (series, started_at)",
+    """
+    CREATE VIEW check_results AS
+    SELECT r.id AS id, s.integration AS integration, s.check_name AS check_name, v.kind AS kind, v.state AS state,
+        r.reason AS reason, v.category AS category, r.latency_ms AS latency_ms,
+        CASE WHEN r.conditions IS NULL THEN '[]' ELSE (
+            SELECT json_group_array(json_object(
+                'condition', t.value, 'ok', json(CASE WHEN o.value ->> 0 THEN 'true' ELSE 'false' END),
+                'actual', o.value ->> 1))
+            FROM json_each(c.texts) AS t JOIN json_each(r.seen) AS o ON o.key = t.key
+        ) END AS conditions,
+        coalesce(r.metrics, '{}') AS metrics, r.tokens_in AS tokens_in, r.tokens_out AS tokens_out,
+        r.cost_usd AS cost_usd, r.request_id AS request_id, r.started_at AS started_at
+    FROM result_rows AS r
+    JOIN result_series AS s ON s.id = r.series
+    JOIN result_verdicts AS v ON v.id = r.verdict
+    LEFT JOIN condition_sets AS c ON c.id = r.conditions
+    """,
+)
 
 _INSERT = """
-INSERT INTO check_results (integration, check_name, kind, state, reason, category, latency_ms, conditions,
-    metrics, tokens_in, tokens_out, cost_usd, request_id, started_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO result_rows (id, series, started_at, verdict, reason, latency_ms, conditions, seen, metrics,
+    tokens_in, tokens_out, cost_usd, request_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+
+
+def _compact_row(
+    db: sqlite_utils.Database, cache: Interned, row_id: int | None, r: Mapping[str, Any]
+) -> tuple[object, ...]:
+    """The compact row of one result (a dict with check_results' columns, conditions and metrics decoded)."""
+    conditions: list[Mapping[str, Any]] = r["conditions"]
+    texts = _compact_json([c["condition"] for c in conditions]) if conditions else None
+    return (
+        row_id,
+        cache.series(db, r["integration"], r["check_name"]),
+        r["started_at"],
+        cache.verdict(db, r["kind"], r["state"], r["category"]),
+        r["reason"],
+        r["latency_ms"],
+        None if texts is None else cache.condition_set(db, texts),
+        None if texts is None else _compact_json([[int(bool(c["ok"])), c["actual"]] for c in conditions]),
+        _compact_json(r["metrics"]) if r["metrics"] else None,
+        r["tokens_in"],
+        r["tokens_out"],
+        r["cost_usd"],
+        r["request_id"],
+    )
+
+
+def _compact_json(value: object) -> str:
+    return json.dumps(value, default=str, separators=(",", ":"), ensure_ascii=False)
+
+
+def _compact_results(db: sqlite_utils.Database) -> None:
+    """Move every stored result into compact rows, keeping its id (the rollups' watermark and
+    check_latest point at it), then replace the old table by the view of the same name."""
+    create_interned(db)
+    for sql in _COMPACT_TABLES[:2]:
+        db.execute(sql)
+    cache = Interned()
+    old = db.conn.execute("SELECT * FROM check_results ORDER BY id")
+    columns = [d[0] for d in old.description]
+    while chunk := old.fetchmany(10_000):
+        rows = [_decode_json(dict(zip(columns, values, strict=True))) for values in chunk]
+        db.conn.executemany(_INSERT, [_compact_row(db, cache, r["id"], r) for r in rows])
+    # AUTOINCREMENT: ids never go back, even past rows that retention already deleted.
+    seq = db.execute("SELECT max(seq) FROM sqlite_sequence WHERE name IN ('check_results', 'result_rows')").fetchone()
+    if seq[0] is not None:
+        db.execute("DELETE FROM sqlite_sequence WHERE name = 'result_rows'")
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('result_rows', ?)", [seq[0]])
+    db.execute("DROP TABLE check_results")
+    db.execute(_COMPACT_TABLES[2])
+
+
+MIGRATIONS = [
+    ("2001_check_results", _create_results),
+    ("2002_heartbeat_pings", _create_pings),
+    ("5002_compact_results", _compact_results),
+]
 
 # `since` keeps the time the state last changed; `streak` counts runs in a row in this state.
 _UPSERT_LATEST = """
@@ -111,25 +207,23 @@ def record_results(store: Store, results: Sequence[CheckResult]) -> list[int]:
         insert_runs(db, [run for r in results for run in r.runs])
         cursor = store.conn.cursor()
         for r in results:
-            cursor.execute(
-                _INSERT,
-                (
-                    r.integration,
-                    r.check,
-                    r.kind,
-                    str(r.state),
-                    r.reason,
-                    r.category,
-                    r.latency_ms,
-                    json.dumps([c.to_json() for c in r.conditions]),
-                    json.dumps(r.metrics, default=str),
-                    r.tokens_in,
-                    r.tokens_out,
-                    r.cost_usd,
-                    r.request_id,
-                    r.started_at,
-                ),
-            )
+            row = {
+                "integration": r.integration,
+                "check_name": r.check,
+                "kind": r.kind,
+                "state": str(r.state),
+                "reason": r.reason,
+                "category": r.category,
+                "latency_ms": r.latency_ms,
+                "conditions": [c.to_json() for c in r.conditions],
+                "metrics": r.metrics,
+                "tokens_in": r.tokens_in,
+                "tokens_out": r.tokens_out,
+                "cost_usd": r.cost_usd,
+                "request_id": r.request_id,
+                "started_at": r.started_at,
+            }
+            cursor.execute(_INSERT, _compact_row(db, store.interned, None, row))
             row_id = int(cursor.lastrowid or 0)
             ids.append(row_id)
             cursor.execute(
@@ -150,12 +244,16 @@ def record_results(store: Store, results: Sequence[CheckResult]) -> list[int]:
     return ids
 
 
-def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["check"] = out.pop("check_name")
+def _decode_json(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("conditions", "metrics"):
-        if key in out and isinstance(out[key], str):
-            out[key] = json.loads(out[key])
+        if key in row and isinstance(row[key], str):
+            row[key] = json.loads(row[key])
+    return row
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    out = _decode_json(dict(row))
+    out["check"] = out.pop("check_name")
     return out
 
 
