@@ -62,47 +62,47 @@ SECRET_KINDS: tuple[SecretKind, ...] = (
 # One pass over a text instead of one per kind: redaction runs over whole documents.
 ANY_SECRET = re.compile("|".join(f"(?:{kind.pattern.pattern})" for kind in SECRET_KINDS))
 
-_ASCII_SPACE = " \t\n\r\f\v\x1c\x1d\x1e\x1f"
-"""What `\\s` matches among ASCII characters."""
-_CASELESS = ("bearer", "basic")
-"""Words that start a kind matched case-insensitively: checked on the lowered text (ASCII only)."""
-_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
-    (("sk-ant-",),),
-    (("sk-",),),
-    (("xox",),),
-    (("hooks.slack.com/",),),
-    (tuple(f"bearer{space}" for space in _ASCII_SPACE),),
-    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),),
-    (("AKIA",),),
-    (("://",), ("@",)),
-    (tuple(f"basic{space}" for space in _ASCII_SPACE),),
-    (("?", "&"), ("=",)),
-    (("eyJ",),),
+_LITERALS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("sk-", (0, 1)),
+    ("xox", (2,)),
+    ("hooks.slack.com/", (3,)),
+    ("ghp_", (5,)),
+    ("gho_", (5,)),
+    ("ghu_", (5,)),
+    ("ghs_", (5,)),
+    ("ghr_", (5,)),
+    ("AKIA", (6,)),
+    ("://", (7,)),
+    ("eyJ", (10,)),
 )
-"""What text must contain for each of SECRET_KINDS to match: all of the groups, any string of
-each. A text missing them cannot hold that kind, so the pattern is left out of its pass."""
-
-
-_LONG = 2048
+"""A string each of SECRET_KINDS (by index) must contain: a text without it cannot hold that kind."""
+_CASELESS = (("bearer", (4,)), ("basic", (8,)))
+"""The same for the kinds matched case-insensitively, looked for in the lowered text."""
+_QUERY_KEY = 9
+"""A key in a URL query needs `=` and `?` or `&`."""
+_LONG = 64
 """From this length on, leaving out the kinds a text cannot hold saves more than looking costs."""
 
 
 @lru_cache(maxsize=256)
-def _pattern_of(kinds: tuple[int, ...]) -> re.Pattern[str]:
+def _pattern_of(kinds: frozenset[int]) -> re.Pattern[str]:
     # The kinds in SECRET_KINDS order, as in ANY_SECRET: where two could match, the same one wins.
-    return re.compile("|".join(f"(?:{SECRET_KINDS[k].pattern.pattern})" for k in kinds))
+    return re.compile("|".join(f"(?:{SECRET_KINDS[k].pattern.pattern})" for k in sorted(kinds)))
 
 
-def _possible_kinds(text: str) -> tuple[int, ...]:
+def _possible_kinds(text: str) -> frozenset[int]:
+    kinds: set[int] = set()
+    for literal, of in _LITERALS:
+        if literal in text:
+            kinds.update(of)
+    # Case folding beyond ASCII can spell a word with other letters (the long s of "baſic"): look then.
     lowered = text.lower() if text.isascii() else None
-    kinds = []
-    for k, needs in enumerate(_NEEDS):
-        caseless = needs[0][0].startswith(_CASELESS)
-        if caseless and lowered is None:
-            kinds.append(k)  # non-ASCII case folding may spell the word otherwise: always look
-        elif all(any(n in (lowered if caseless else text) for n in group) for group in needs):  # type: ignore[operator]
-            kinds.append(k)
-    return tuple(kinds)
+    for word, of in _CASELESS:
+        if lowered is None or word in lowered:
+            kinds.update(of)
+    if "=" in text and ("?" in text or "&" in text):
+        kinds.add(_QUERY_KEY)
+    return frozenset(kinds)
 
 
 def _outside_references(match: re.Match[str]) -> str:

@@ -254,9 +254,10 @@ class DocumentSet:
         order = {entry.mode.id: i for i, entry in enumerate(entries)}
         return sorted(entries, key=lambda e: (-e.count, -(e.last_seen or 0.0), order[e.mode.id]))
 
-    def not_expected(self, integration: Integration) -> list[FailureMode]:
-        """The failure modes none of its checks or systems can meet, named in one line of its runbook."""
-        listed = {e.mode.id for e in self.runbook(integration)}
+    def not_expected(self, integration: Integration, runbook: list[RunbookEntry] | None = None) -> list[FailureMode]:
+        """The failure modes none of its checks or systems can meet, named in one line of its runbook
+        (`runbook`: its entries, when they are at hand already)."""
+        listed = {e.mode.id for e in (self.runbook(integration) if runbook is None else runbook)}
         return [m for m in self.troubleshooting.failure_modes if m.id not in listed]
 
     def unmapped_reasons(self, integration: Integration) -> list[ReasonCount]:

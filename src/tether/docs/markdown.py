@@ -88,14 +88,7 @@ def wrap(text: str, first: str = "", indent: str | None = None, width: int = WID
     """
     indent = " " * len(first) if indent is None else indent
     protected = _CODE_SPAN.sub(lambda m: m.group(0).replace(" ", _KEEP), " ".join(text.split()))
-    lines = textwrap.wrap(
-        protected,
-        width=width,
-        initial_indent=first,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
+    lines = greedy_lines(protected, first, indent, width) or [first.rstrip()]
     out = [lines[0]]
     for line in lines[1:]:
         body = line[len(indent) :]
@@ -103,6 +96,32 @@ def wrap(text: str, first: str = "", indent: str | None = None, width: int = WID
             body = "\\" + body
         out.append(indent + body)
     return "\n".join(out).replace(_KEEP, " ")
+
+
+def greedy_lines(text: str, first: str, indent: str, width: int) -> list[str]:
+    """`textwrap.wrap(text, width, initial_indent=first, subsequent_indent=indent,
+    break_long_words=False, break_on_hyphens=False)` for text whose words are joined by single
+    spaces, without textwrap's regex chunking (documents wrap thousands of lines): a line takes
+    words while they fit, and a word wider than the line stands alone on its own."""
+    if not text:
+        return []
+    if width - max(len(first), len(indent)) <= 0:
+        return textwrap.wrap(
+            text, width, initial_indent=first, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+        )
+    lines: list[str] = []
+    prefix, room = first, width - len(first)
+    words: list[str] = []
+    used = -1
+    for word in text.split(" "):
+        if words and used + 1 + len(word) > room:
+            lines.append(prefix + " ".join(words))
+            prefix, room = indent, width - len(indent)
+            words, used = [], -1
+        words.append(word)
+        used += 1 + len(word)
+    lines.append(prefix + " ".join(words))
+    return lines
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: int = WIDTH) -> str:

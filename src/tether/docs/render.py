@@ -264,10 +264,11 @@ class Renderer:
                 "note": self.docs.ai_notes.get(integration.name),
             }
             out[f"integrations/{integration.name}.md"] = self._render("integration.md.j2", **context)
+            entries = self.docs.runbook(integration)
             out[f"runbooks/{integration.name}.md"] = self._render(
                 "runbook.md.j2",
-                entries=self.docs.runbook(integration),
-                not_expected=self.docs.not_expected(integration),
+                entries=entries,
+                not_expected=self.docs.not_expected(integration, entries),
                 unmapped=self.docs.unmapped_reasons(integration),
                 **context,
             )

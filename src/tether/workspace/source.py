@@ -4,8 +4,15 @@
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 from tether.workspace.positions import Located
+
+
+@lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[str, ...]:
+    # Split once per file, not once per integration: `tether docs` asks for every item's text.
+    return tuple(text.splitlines())
 
 
 def _comment_or_blank(line: str) -> bool:
@@ -18,7 +25,7 @@ def integration_text(located: Located, index: int) -> str:
     starts = [located.values.get(("integrations", i)) for i in range(index, index + 2)]
     if starts[0] is None:
         return ""
-    lines = located.text.splitlines()
+    lines = _lines(located.text)
     first = starts[0][0] - 1  # 0-based index of the line holding `- name: ...`
     if starts[1] is not None:
         end = starts[1][0] - 1
@@ -26,7 +33,7 @@ def integration_text(located: Located, index: int) -> str:
         end_line, end_col = located.ends.get(("integrations",), (len(lines) + 1, 1))
         # An end mark at column 1 is the start of the line after the item; anywhere else, inside its last line.
         end = min(max(end_line if end_col > 1 else end_line - 1, first + 1), len(lines))
-    body = lines[first:end]
+    body = list(lines[first:end])
     # What stands between two items belongs to the next one when it is a comment touching its `- `.
     while body and _comment_or_blank(body[-1]):
         body.pop()
