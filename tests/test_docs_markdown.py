@@ -86,3 +86,24 @@ def test_hostile_user_text_still_lints_clean(tmp_path: Path) -> None:
     prose = re.sub(r"^```yaml\n.*?^```$", "", document, flags=re.M | re.S)
     assert "<html>" not in prose
     assert "\\<html\\>" in prose
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_wrapping_breaks_lines_exactly_where_textwrap_would(seed: int) -> None:
+    """`wrap` skips textwrap's regex chunking for speed; the lines must be the same ones."""
+    import random
+    import textwrap
+
+    from tether.docs.markdown import greedy_lines
+
+    rng = random.Random(seed)
+    for _ in range(2000):
+        words = ["".join(rng.choice("ab-\x00`é") for _ in range(rng.choice([1, 2, 5, 9, 30, 95]))) for _ in range(40)]
+        text = " ".join(words[: rng.randint(0, 40)])
+        first = rng.choice(["", "- ", "1. ", "> "])
+        indent = rng.choice([" " * len(first), "> ", "", "    "])
+        width = rng.choice([8, 20, 40, 80])
+        expected = textwrap.wrap(
+            text, width, initial_indent=first, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+        )
+        assert greedy_lines(text, first, indent, width) == expected
