@@ -98,9 +98,11 @@ def measure(kind: str, folder: str, pings: int, connections: int, integrations: 
             for k in range(integrations)
         ]
         asyncio.run(flood(url, WARM_UP, connections, lambda i: requests[i % integrations]))
+        cpu = cpu_seconds(child.pid)
         start = time.perf_counter()
         statuses = asyncio.run(flood(url, pings, connections, lambda i: requests[i % integrations]))
         elapsed = time.perf_counter() - start
+        CPU[kind] = (cpu_seconds(child.pid) - cpu) / pings
     finally:
         child.terminate()
         child.wait(timeout=30)
@@ -111,6 +113,17 @@ def measure(kind: str, folder: str, pings: int, connections: int, integrations: 
 
 
 WARM_UP = 500
+CPU: dict[str, float] = {}
+"""Server CPU seconds a request, by server: steadier than throughput on a loaded machine."""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -149,6 +162,11 @@ def main() -> int:
         f"(in the rollups; {raw} raw rows kept, {expected_raw} due under the cap)"
     )
     print(f"ratio: {ours / baseline:.2f} of the baseline (goal {GOAL:g})")
+    if CPU.get("bare") and CPU.get("tether"):
+        print(
+            f"server CPU a request: bare {CPU['bare'] * 1e6:.0f} us, tether {CPU['tether'] * 1e6:.0f} us "
+            f"(bare / tether = {CPU['bare'] / CPU['tether']:.2f})"
+        )
     failed = []
     if folded != answered or raw != expected_raw:
         failed.append("the pings stored are not the pings answered 200")

@@ -67,6 +67,10 @@ class BadRequest(Exception):
         self.message = message
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+"""JSONResponse's encoding, made once: it builds an encoder for every reply otherwise."""
+
+
 def error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status)
 
@@ -93,6 +97,8 @@ class Server:
         self.writer: PingWriter | None = None
         self.reader: Store | None = None
         self._read_lock = asyncio.Lock()
+        self._tokens: dict[str, str] = {}
+        """Each heartbeat token reference, expanded."""
         self.runs_store: Store | None = None
         self._runs_lock = asyncio.Lock()
 
@@ -134,10 +140,13 @@ class Server:
     def authenticate(self, request: Request, check: HeartbeatCheck) -> None:
         if check.token is None:
             raise BadRequest(403, f"heartbeat check {check.name!r} has no token; set `token: ${{ENV}}` to accept pings")
-        try:
-            expected = expand(check.token, self.config.env)
-        except MissingEnv as exc:
-            raise BadRequest(503, f"the server has no value for {exc.name}; set it and restart") from None
+        expected = self._tokens.get(check.token)
+        if expected is None:
+            try:
+                # The environment is read once: a changed value takes a restart, as the 503 says.
+                expected = self._tokens[check.token] = expand(check.token, self.config.env)
+            except MissingEnv as exc:
+                raise BadRequest(503, f"the server has no value for {exc.name}; set it and restart") from None
         given = request.headers.get("x-tether-token") or request.query_params.get("token") or ""
         auth = request.headers.get("authorization", "")
         if auth[:7].lower() == "bearer ":
@@ -149,6 +158,8 @@ class Server:
 
     async def body(self, request: Request) -> dict[str, Any]:
         declared = request.headers.get("content-length")
+        if declared == "0" or (declared is None and "transfer-encoding" not in request.headers):
+            return {}  # no body to read (most pings)
         if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
             raise BadRequest(413, f"the body is larger than {MAX_BODY} bytes")
         raw = b""
@@ -203,7 +214,7 @@ class Server:
         )
 
     async def ping(self, request: Request) -> Response:
-        ok = not request.url.path.rstrip("/").endswith("/fail")
+        ok = not request.scope["path"].rstrip("/").endswith("/fail")
         try:
             integration, check = self.heartbeat(request.path_params["name"], request.query_params.get("check"))
             self.authenticate(request, check)
@@ -216,9 +227,8 @@ class Server:
         except Exception as exc:  # the writer isolates a bad row; this one is it, and only it fails
             log.warning("ping for %s/%s not stored: %s", integration.name, check.name, exc)
             return error(500, f"the ping could not be stored: {type(exc).__name__}")
-        return JSONResponse(
-            {"ok": True, "integration": integration.name, "check": check.name, "run_ok": ok, "at": record.at}
-        )
+        reply = {"ok": True, "integration": integration.name, "check": check.name, "run_ok": ok, "at": record.at}
+        return Response(_JSON.encode(reply).encode(), media_type="application/json")
 
     # -- reads -----------------------------------------------------------------------------
 

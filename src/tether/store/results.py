@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -135,7 +136,7 @@ def _compact_row(
 ) -> tuple[object, ...]:
     """The compact row of one result (a dict with check_results' columns, conditions and metrics decoded)."""
     conditions: list[Mapping[str, Any]] = r["conditions"]
-    texts = _compact_json([c["condition"] for c in conditions]) if conditions else None
+    texts = _texts_json(tuple(c["condition"] for c in conditions)) if conditions else None
     return (
         row_id,
         cache.series(db, r["integration"], r["check_name"]),
@@ -153,8 +154,17 @@ def _compact_row(
     )
 
 
+_COMPACT = json.JSONEncoder(default=str, separators=(",", ":"), ensure_ascii=False)
+
+
 def _compact_json(value: object) -> str:
-    return json.dumps(value, default=str, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(value)
+
+
+@lru_cache(maxsize=4096)
+def _texts_json(texts: tuple[str, ...]) -> str:
+    # A check's condition texts are the same on every run: encoded once.
+    return _compact_json(list(texts))
 
 
 def _compact_results(db: sqlite_utils.Database) -> None:
