@@ -360,3 +360,21 @@ def test_slow_headers_are_timed_out(tmp_path: Path) -> None:
         for c in clients:
             c.close()
         thread.stop()
+
+
+def test_a_chunked_body_is_read_and_a_missing_one_is_none(served: tuple[str, Path]) -> None:
+    """The handler skips reading a body only when there cannot be one."""
+    url, db = served
+    with httpx.Client(base_url=url) as client:
+        chunked = client.post(
+            "/ping/leads", headers={"x-tether-token": TOKEN}, content=iter([b'{"duration": 2, ', b'"input_tokens": 7}'])
+        )
+        assert chunked.request.headers.get("transfer-encoding") == "chunked"
+        assert chunked.status_code == 200, chunked.text
+        too_big = client.post("/ping/leads", headers={"x-tether-token": TOKEN}, content=iter([b" " * 70_000]))
+        assert too_big.status_code == 413
+        empty = client.post("/ping/leads", headers={"x-tether-token": TOKEN})
+        assert empty.status_code == 200, empty.text
+    with open_store(db) as store:
+        totals = all_time(store)[("leads", "zap-ran", Evidence.RUN)]
+    assert (totals.count, totals.latency_count, totals.latency_sum_ms, totals.tokens.input_tokens) == (2, 1, 2000, 7)
