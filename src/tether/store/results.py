@@ -111,8 +111,8 @@ _COMPACT_TABLES = (
         r.reason AS reason, v.category AS category, r.latency_ms AS latency_ms,
         CASE WHEN r.conditions IS NULL THEN '[]' ELSE (
             SELECT json_group_array(json_object(
-                'condition', t.value, 'ok', json(CASE WHEN o.value ->> 0 THEN 'true' ELSE 'false' END),
-                'actual', o.value ->> 1))
+                'condition', t.value, 'ok', json(CASE WHEN json_extract(o.value, '$[0]') THEN 'true' ELSE 'false' END),
+                'actual', json_extract(o.value, '$[1]')))
             FROM json_each(c.texts) AS t JOIN json_each(r.seen) AS o ON o.key = t.key
         ) END AS conditions,
         coalesce(r.metrics, '{}') AS metrics, r.tokens_in AS tokens_in, r.tokens_out AS tokens_out,
