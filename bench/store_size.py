@@ -160,13 +160,16 @@ def main() -> int:
         store = open_store(path)
         spent = {"before": [0.0, 0.0, 0.0], "after": [0.0, 0.0, 0.0]}
         counted = {"before": 0, "after": 0}
+        cpu_spent = {"before": 0.0, "after": 0.0}
         sample: list[list[CheckResult]] = []
         for m in range(minutes):
             at = T0 + 60.0 * m
             batch = minute(args.checks, at, rng)
             phase = "before" if m < args.keep else "after"
+            cpu = time.process_time()
             for n, seconds in enumerate(write_path(store, batch, at + 60.0, args.keep)):
                 spent[phase][n] += seconds
+            cpu_spent[phase] += time.process_time() - cpu
             counted[phase] += len(batch)
             if len(sample) < 200 and m % 7 == 0:
                 sample.append(batch)
@@ -233,6 +236,10 @@ def main() -> int:
         f"writes, whole path: {rate_before:,.0f} results/s before the cap, {rate_after:,.0f}/s with it "
         f"(after / before = {rate_after / rate_before:.2f}); bare SQLite inserts (baseline) {baseline:,.0f}/s, "
         f"ratio {rate_after / baseline:.2f}"
+    )
+    print(
+        f"  CPU: {counted['before'] / cpu_spent['before']:,.0f} results a CPU-second before the cap, "
+        f"{counted['after'] / cpu_spent['after']:,.0f} with it (a loaded machine slows wall time, not this)"
     )
     print(
         f"  with the cap: recording + trimming raw rows {rate('after', slice(0, 3, 2)):,.0f}/s "
