@@ -22,7 +22,11 @@ from tether.store.retention import keep_last, stored
 from tether.store.rollups import all_time, fold_new
 
 NOW = 1_780_000_000.0
-NEVER: object = lambda _i, _t: False  # noqa: E731 - no maintenance window
+
+
+def never(_integration: str, _at: float) -> bool:
+    """No maintenance window."""
+    return False
 
 
 def as_read(r: CheckResult, row_id: int) -> dict[str, object]:
@@ -177,7 +181,7 @@ def test_a_store_in_the_old_layout_keeps_every_result_id_and_fold_mark(tmp_path:
     old_max = 40
     conn = db.conn
     conn.execute("BEGIN")
-    fold_new(db, NEVER, NOW)  # type: ignore[arg-type]
+    fold_new(db, never, NOW)
     conn.execute("COMMIT")
     conn.close()
 
@@ -188,7 +192,7 @@ def test_a_store_in_the_old_layout_keeps_every_result_id_and_fold_mark(tmp_path:
         assert stored(store.db, "check_results", "crm-sync", "health") == 2
         assert stored(store.db, "heartbeat_pings", "zap", "ran") == 1
         with store.transaction() as tx:
-            assert fold_new(tx, NEVER, NOW) == 0  # type: ignore[arg-type]  # folded before: never twice
+            assert fold_new(tx, never, NOW) == 0  # folded before: never twice
         (new_id,) = record_results(store, [VARIED[0]])
         assert new_id > old_max
         assert store.conn.execute("SELECT ping_id FROM heartbeat_usage").fetchall() == [(1,)]
@@ -235,7 +239,7 @@ def test_the_counts_the_cap_reads_are_exact_for_every_raw_table() -> None:
                     )
                 ],
             )  # fmt: skip
-            record_pings(store, [PingRecord("a", "beat", NOW + n, True)], NEVER, NOW + n, keep=10)  # type: ignore[arg-type]
+            record_pings(store, [PingRecord("a", "beat", NOW + n, True)], never, NOW + n, keep=10)
             with store.transaction() as db:
                 keep_last(db, "check_results", {("a", "c")}, 20)
                 keep_last(db, "runs", {("a", "c")}, 5)

@@ -33,6 +33,8 @@ def atomic_write_all(files: Mapping[Path, str]) -> None:
     then each folder is fsync'd once so the renames are durable too. A reader sees every file
     old or new; a crash leaves each file old or new, never half written.
     """
+    if not files:
+        return
     written: list[tuple[str, Path]] = []
     try:
         for path, text in files.items():
