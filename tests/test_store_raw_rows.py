@@ -213,6 +213,8 @@ def result(integration: str, check: str, at: float) -> CheckResult:
         ([1, 2, 3], 3, [1, 2, 3]),
         ([1, 2, 3], 5, [1, 2, 3]),
         ([1, 2, 3], 1, [3]),
+        (list(range(42)), 40, list(range(42))),  # within the slack (40 // 20 = 2): left as it is
+        (list(range(43)), 40, list(range(3, 43))),  # past it: back to the cap
     ],
 )
 def test_the_cap_keeps_the_newest_rows_of_each_check(times: list[float], keep: int, left: list[float]) -> None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import sqlite_utils
 
 KEEP_PER_CHECK = 1_000
-"""Raw results (and pings, and runs) kept per check: 16 hours at one run a minute, sized so that
-1,000 checks stay under 500 MB for a year with the rollups (ADR 0015)."""
+"""Raw results (and pings, and runs) kept per check (up to `slack` more between trims): 16 hours
+at one run a minute, sized so that 1,000 checks stay under 500 MB for a year with the rollups
+(ADR 0015)."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,15 @@ def stored(db: sqlite_utils.Database, table: str, integration: str, check: str) 
     return 0 if row is None else int(row[0])
 
 
+def slack(keep: int) -> int:
+    """How far past its cap a check may go before it is trimmed back to the cap: a twentieth, so
+    a check gains a delete every few dozen batches, not one every batch."""
+    return keep // 20
+
+
 def keep_last(db: sqlite_utils.Database, table: str, checks: Iterable[tuple[str, str]], keep: int) -> int:
-    """Delete all but the newest `keep` rows of each (integration, check); returns how many went.
+    """Trim each (integration, check) holding more than `keep + slack(keep)` rows to its newest
+    `keep`; returns how many rows went. Between trims a check holds at most `keep + slack(keep)`.
 
     Rows tied in time with the `keep`-th newest all stay. Call inside the batch's transaction.
     """
@@ -91,7 +99,7 @@ def keep_last(db: sqlite_utils.Database, table: str, checks: Iterable[tuple[str,
     deleted = 0
     for integration, check in checks:
         over = stored(db, table, integration, check) - keep
-        if over <= 0:
+        if over <= slack(keep):
             continue
         # The `keep`-th newest is the `over`-th oldest: walk from the old end, as far as is deleted.
         cursor = db.execute(
