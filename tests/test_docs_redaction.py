@@ -50,9 +50,15 @@ def test_a_secret_in_free_text_or_in_a_recorded_reason_never_reaches_a_document(
 ) -> None:
     # integrations.yaml refuses literal secrets, so they come in two ways: the value of a variable
     # the workspace references, pasted into free text, and whatever a probe recorded as a reason.
-    monkeypatch.setenv("LEAD_ZAP_PING_TOKEN", CANARY)
+    monkeypatch.setenv("DOCS_CANARY_TOKEN", CANARY)
     path = workspace / "integrations.yaml"
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8") + (
+        "  - name: canary-beat\n"
+        "    title: A heartbeat whose token the workspace references\n"
+        "    pattern: automation-bridge\n"
+        "    checks:\n"
+        '      - {kind: heartbeat, name: ran, period: 1h, token: "${DOCS_CANARY_TOKEN}"}\n'
+    )
     for old, new in [
         ("trigger: contact form submitted on the website", f"trigger: form posted with {CANARY}"),
         ("owner: dev-team@acme.example", f"owner: dev-team {CANARY}"),
@@ -78,6 +84,7 @@ def test_a_secret_in_free_text_or_in_a_recorded_reason_never_reaches_a_document(
     result = run_docs(workspace)
     assert result.exit_code == 0, result.output
     documents = read_tree(workspace / "reports")
+    assert "runbooks/canary-beat.md" in documents  # the variable is the workspace's: its value is a secret
     shown = documents["runbooks/crm-followup-email.md"].decode()
     assert "HTTP 401 from" in shown  # the reasons are in the runbook, redacted
     leaks = {
