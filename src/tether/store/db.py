@@ -16,6 +16,8 @@ from tether.store.migrations import apply_migrations
 log = logging.getLogger("tether.store")
 
 BUSY_TIMEOUT_MS = 10_000
+VACUUM_WAIT_MS = 500
+"""How long the one-time VACUUM of an older store waits for another process's lock."""
 INCREMENTAL = 2
 """PRAGMA auto_vacuum's value for INCREMENTAL."""
 
@@ -49,12 +51,16 @@ class Store:
         frees goes back to the file system (store.retention.reclaim). Needs one VACUUM, once."""
         if self.path == ":memory:" or self.auto_vacuum() == INCREMENTAL:
             return
+        # Waiting long for another process's lock would slow every command until it is done.
+        self.db.execute(f"PRAGMA busy_timeout = {VACUUM_WAIT_MS}")
         try:
             self.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             self.db.execute("VACUUM")
         except sqlite3.OperationalError as exc:
-            # Another process is reading or writing: the next open tries again; nothing is lost.
+            # Another process holds the store: the next open tries again; nothing is lost.
             log.warning("store %s not compacted yet (%s); it will be at the next start", self.path, exc)
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def auto_vacuum(self) -> int:
         return int(self.conn.execute("PRAGMA auto_vacuum").fetchone()[0])
