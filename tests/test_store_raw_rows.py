@@ -17,7 +17,7 @@ from tether.store import open_store
 from tether.store.db import INCREMENTAL, Store
 from tether.store.heartbeats import PingRecord, record_pings
 from tether.store.migrations import all_migrations
-from tether.store.results import count_results, latest_per_check, record_results, results_for
+from tether.store.results import count_results, latest_per_check, outcomes_for, record_results, results_for
 from tether.store.retention import keep_last, stored
 from tether.store.rollups import all_time, fold_new
 
@@ -104,6 +104,15 @@ def test_results_read_back_equal_what_was_written(tmp_path: Path) -> None:
         expected = [as_read(r, i) for r, i in zip(VARIED, ids, strict=True)]
         assert sorted(read, key=lambda row: row["id"]) == expected  # type: ignore[arg-type, return-value]
         assert [row["result_id"] for row in latest_per_check(store)] == [ids[3], ids[2], ids[1]]
+
+
+def test_outcomes_are_the_results_without_what_conditions_saw(tmp_path: Path) -> None:
+    with open_store(tmp_path / "t.db") as store:
+        record_results(store, VARIED)
+        for name in ("crm-sync", "claude"):
+            keys = ("id", "check", "kind", "state", "category", "reason", "started_at")
+            full = [{k: row[k] for k in keys} for row in reversed(results_for(store, name))]
+            assert outcomes_for(store, name) == full
 
 
 def test_a_raw_result_is_a_compact_row(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def failure_history(store: Store, docs: DocumentSet) -> None:
                 per_integration.setdefault(name, {}), incident.category, kind, incident.last_failure_at, incident.reason
             )
     for name in sorted(names - set(per_integration)):
-        episodes = _episodes(result_store.results_for(store, name, limit=1_000_000))
+        episodes = _episodes(result_store.outcomes_for(store, name))
         if episodes:
             per_integration[name] = episodes
     for name, seen in per_integration.items():

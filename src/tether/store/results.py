@@ -304,6 +304,18 @@ def results_for(
     return [_decode(row) for row in store.db.query(sql, [*args, limit])]
 
 
+def outcomes_for(store: Store, integration: str) -> list[dict[str, Any]]:
+    """Every recorded result of an integration without what its conditions saw or its metrics
+    (id, check, kind, state, category, reason, started_at), oldest first: what counting failure
+    episodes needs, read without rebuilding each row's conditions."""
+    rows = store.db.query(
+        "SELECT id, check_name, kind, state, category, reason, started_at FROM check_results "
+        "WHERE integration = ? ORDER BY started_at, id",
+        [integration],
+    )
+    return [_decode(row) for row in rows]
+
+
 def count_results(store: Store) -> int:
     return int(store.conn.execute("SELECT count(*) FROM check_results").fetchone()[0])
 
