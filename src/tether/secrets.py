@@ -80,6 +80,9 @@ _CASELESS = (("bearer", (4,)), ("basic", (8,)))
 """The same for the kinds matched case-insensitively, looked for in the lowered text."""
 _QUERY_KEY = 9
 """A key in a URL query needs `=` and `?` or `&`."""
+if {k for _, of in (*_LITERALS, *_CASELESS) for k in of} | {_QUERY_KEY} != set(range(len(SECRET_KINDS))):
+    # A kind without what it must contain would never be looked for in a long text.
+    raise RuntimeError("every kind in SECRET_KINDS needs its entry in _LITERALS, _CASELESS or _QUERY_KEY")
 _LONG = 64
 """From this length on, leaving out the kinds a text cannot hold saves more than looking costs."""
 
