@@ -11,6 +11,12 @@ def now() -> float:
     return time.time()
 
 
+def month_start(ts: float) -> float:
+    """The start of ts's calendar month, UTC (as the providers' cost reports count days)."""
+    moment = datetime.fromtimestamp(ts, tz=UTC)
+    return datetime(moment.year, moment.month, 1, tzinfo=UTC).timestamp()
+
+
 def iso(ts: float) -> str:
     """A store time as an ISO 8601 UTC string, second precision."""
     return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

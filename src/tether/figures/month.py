@@ -6,6 +6,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tether.clock import month_start
+
 DAY = 86400.0
 
 
@@ -30,5 +32,5 @@ class Month:
 def month_of(now: float) -> Month:
     moment = datetime.fromtimestamp(now, tz=UTC)
     days = calendar.monthrange(moment.year, moment.month)[1]
-    start = datetime(moment.year, moment.month, 1, tzinfo=UTC)
-    return Month(start.timestamp(), start.timestamp() + days * DAY, days)
+    start = month_start(now)
+    return Month(start, start + days * DAY, days)

@@ -69,9 +69,14 @@ class Histogram:
         index = bucket_of(latency_ms)
         self.counts[index] = self.counts.get(index, 0) + n
 
-    def merge(self, other: Histogram) -> None:
+    def merge(self, other: Histogram, sign: int = 1) -> None:
+        """Add `other`'s counts (sign -1: take them away, as a window drops what leaves it)."""
         for index, n in other.counts.items():
-            self.counts[index] = self.counts.get(index, 0) + n
+            left = self.counts.get(index, 0) + sign * n
+            if left:
+                self.counts[index] = left
+            else:
+                self.counts.pop(index, None)
 
     @property
     def total(self) -> int:
