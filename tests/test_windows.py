@@ -1,0 +1,185 @@
+"""The kept windows against a brute-force count of the samples they sum, as time moves across hour,
+day and month boundaries, with writers and readers on different clocks, and a store that had no
+kept windows migrating to them. And what a read costs: the same whatever the history's length.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tether import clock
+from tether.model.tokens import TOKEN_TYPES, TokenCounts
+from tether.store import Store, open_store
+from tether.store.rollups import DAY, HOUR, RETENTION, Evidence, Sample, Totals, bucket_start, record_samples, windows
+from tether.store.windows import RESOLUTION, WITH_HISTOGRAM, starts
+
+START = datetime(2026, 1, 20, 9, 17, 5, tzinfo=UTC).timestamp()
+"""A morning in January: the history below runs past the end of the month."""
+KEYS = [("leads", "crm", Evidence.PROBE), ("leads", "zap-ran", Evidence.RUN), ("portal", "health", Evidence.PROBE)]
+
+
+def month_start(ts: float) -> float:
+    moment = datetime.fromtimestamp(ts, tz=UTC)
+    return datetime(moment.year, moment.month, 1, tzinfo=UTC).timestamp()
+
+
+@dataclass
+class History:
+    """Every sample written, and the latest time any writer applied retention at."""
+
+    samples: list[Sample]
+    written_until: float
+
+
+def sample(rng: random.Random, key: tuple[str, str, Evidence], ts: float) -> Sample:
+    integration, check, evidence = key
+    return Sample(
+        integration,
+        check,
+        ts,
+        ok=rng.random() > 0.1,
+        latency_ms=None if rng.random() < 0.05 else rng.lognormvariate(5.5, 0.7),
+        tokens=TokenCounts(rng.randrange(0, 900), rng.randrange(0, 300), rng.randrange(0, 50), 0),
+        cost_usd=rng.random() / 100 if evidence is Evidence.RUN else 0.0,
+        monitoring_cost_usd=rng.random() / 1000 if evidence is Evidence.PROBE else 0.0,
+        excluded=rng.random() < 0.03,
+        evidence=evidence,
+    )
+
+
+def write(store: Store, rng: random.Random, until: float, days: float) -> History:
+    """`days` of history up to `until`, folded in 20-minute batches as probing would (a sample every ~7 minutes
+    per check), each batch at its own time; every tenth batch also brings a late sample from hours ago."""
+    samples: list[Sample] = []
+    batch_at = until - days * DAY
+    while batch_at < until:
+        batch_at += 20 * 60
+        batch = [sample(rng, key, batch_at - rng.uniform(0, 20 * 60)) for key in KEYS for _ in range(3)]
+        if rng.random() < 0.1:
+            batch.append(sample(rng, rng.choice(KEYS), batch_at - rng.uniform(HOUR, 30 * HOUR)))
+        record_samples(store, batch, batch_at)
+        samples += batch
+    return History(samples, batch_at)
+
+
+Truth = dict[tuple[str, str, Evidence], dict[str, Totals]]
+
+
+def brute_force(history: History, now: float, month_begins: float) -> Truth:
+    """Each window summed straight from the samples: those in its buckets that retention has not dropped."""
+    since = starts(now, month_begins)
+    out: dict[tuple[str, str, Evidence], dict[str, Totals]] = {}
+    for s in history.samples:
+        for window, resolution in RESOLUTION.items():
+            kept_from = bucket_start(history.written_until - RETENTION[resolution], resolution)
+            if bucket_start(s.ts, resolution) >= max(since[window], kept_from):
+                out.setdefault((s.integration, s.check, s.evidence), {}).setdefault(window, Totals()).add_sample(s)
+    return out
+
+
+def assert_same(found: Totals, truth: Totals, window: str) -> None:
+    for name in ("count", "successes", "excluded", "excluded_successes", "latency_count"):
+        assert getattr(found, name) == getattr(truth, name), (window, name)
+    for name in TOKEN_TYPES:
+        assert getattr(found.tokens, name) == getattr(truth.tokens, name), (window, name)
+    assert found.latency_sum_ms == pytest.approx(truth.latency_sum_ms, rel=1e-9, abs=1e-6)
+    assert found.cost_usd == pytest.approx(truth.cost_usd, rel=1e-9, abs=1e-9)
+    assert found.monitoring_cost_usd == pytest.approx(truth.monitoring_cost_usd, rel=1e-9, abs=1e-9)
+    if window == WITH_HISTOGRAM:
+        assert found.hist.counts == truth.hist.counts
+        assert found.p(0.95) == truth.p(0.95)
+
+
+def assert_windows_agree(store: Store, history: History, now: float, month_begins: float) -> None:
+    truth = brute_force(history, now, month_begins)
+    found = windows(store, now, month_begins)
+    assert set(truth) == set(KEYS)
+    for key in KEYS:
+        for window in RESOLUTION:
+            assert_same(getattr(found[key], window), truth[key].get(window, Totals()), window)
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    monkeypatch.setattr(clock, "now", lambda: START - 40 * DAY)
+    with open_store(tmp_path / "tether.db") as opened:
+        yield opened
+
+
+def test_windows_equal_the_samples_they_sum_as_time_crosses_hours_days_and_a_month(store: Store) -> None:
+    rng = random.Random(19)
+    history = write(store, rng, START + 12 * DAY + 5 * HOUR, days=52)  # into February, past 30 days of hourly rows
+    last = history.written_until
+    assert month_start(last) > month_start(last - 13 * DAY)  # the month turned while writing
+    assert_windows_agree(store, history, last, month_start(last))  # the reader at the last writer's clock
+    assert_windows_agree(store, history, last + 3 * HOUR + 20, month_start(last))  # later: buckets leave
+    assert_windows_agree(store, history, last + 2 * DAY, month_start(last))  # a day boundary later
+    assert_windows_agree(store, history, last - 2 * DAY - 7 * HOUR, month_start(last - 14 * DAY))  # earlier
+
+
+def test_a_writer_on_an_older_clock_keeps_the_windows_true(store: Store) -> None:
+    """An eval run folds at its own finish time, hours behind the prober: the windows move back, then on."""
+    rng = random.Random(5)
+    history = write(store, rng, START, days=3)
+    behind = history.written_until - 6 * HOUR
+    late = [sample(rng, KEYS[0], behind - 600)]
+    record_samples(store, late, behind)
+    history.samples += late
+    assert_windows_agree(store, history, history.written_until, month_start(history.written_until))
+    assert_windows_agree(store, history, behind, month_start(behind))
+
+
+def test_a_store_from_before_kept_windows_migrates_to_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(7)
+    path = tmp_path / "old.db"
+    with open_store(path) as store:
+        history = write(store, rng, START, days=4)
+        # As a store written before the kept windows were: rollups only.
+        store.db.execute("DROP TABLE rollup_windows")
+        store.db.execute("DROP TABLE rollup_window_starts")
+        store.db.execute("DELETE FROM _migrations WHERE name = '3006_rollup_windows'")
+    monkeypatch.setattr(clock, "now", lambda: history.written_until)
+    with open_store(path) as store:
+        assert "3006_rollup_windows" in store.applied
+        assert_windows_agree(store, history, history.written_until, month_start(history.written_until))
+
+
+def instructions_to_read_windows(store: Store, now: float) -> int:
+    """SQLite virtual-machine steps (in hundreds) that reading every window takes: a measure of work, not of time."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    store.conn.set_progress_handler(tick, 100)
+    try:
+        windows(store, now, month_start(now))
+    finally:
+        store.conn.set_progress_handler(None, 0)
+    return steps[0]
+
+
+def dense_history(store: Store, now: float, days: int) -> None:
+    """One sample per check-hour for `days`, folded a day at a time."""
+    rng = random.Random(days)
+    for day in range(days, 0, -1):
+        day_end = now - (day - 1) * DAY
+        record_samples(store, [sample(rng, key, day_end - h * HOUR - 60) for key in KEYS for h in range(24)], day_end)
+
+
+def test_reading_the_windows_costs_the_same_whatever_the_history_length(tmp_path: Path) -> None:
+    now = START
+    work = {}
+    for days in (2, 120):
+        with open_store(tmp_path / f"{days}.db") as store:
+            dense_history(store, now, days)
+            work[days] = instructions_to_read_windows(store, now)
+    # A scan of the hourly rows would take about 15 times the work for 120 days (30 days of them) as for 2.
+    assert work[120] <= 1.2 * work[2] + 2, work
