@@ -17,14 +17,25 @@ class TokenCounts:
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
 
+    # Spelled out rather than looped over TOKEN_TYPES: rollups add these for every sample folded.
     def __add__(self, other: TokenCounts) -> TokenCounts:
-        return TokenCounts(*(getattr(self, name) + getattr(other, name) for name in TOKEN_TYPES))
+        return TokenCounts(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+        )
 
     def __mul__(self, times: int) -> TokenCounts:
-        return TokenCounts(*(getattr(self, name) * times for name in TOKEN_TYPES))
+        return TokenCounts(
+            self.input_tokens * times,
+            self.output_tokens * times,
+            self.cache_read_tokens * times,
+            self.cache_write_tokens * times,
+        )
 
     def __bool__(self) -> bool:
-        return any(getattr(self, name) for name in TOKEN_TYPES)
+        return bool(self.input_tokens or self.output_tokens or self.cache_read_tokens or self.cache_write_tokens)
 
     def as_dict(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in TOKEN_TYPES}

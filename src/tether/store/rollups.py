@@ -9,7 +9,7 @@ transaction drops rows past their resolution's retention, so retention needs no 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -48,6 +48,7 @@ __all__ = [
     "Totals",
     "Windows",
     "add_samples",
+    "add_totals",
     "all_time",
     "apply_retention",
     "bucket_start",
@@ -160,13 +161,19 @@ def add_samples(db: sqlite_utils.Database, samples: Sequence[Sample], now: float
         for resolution in RETENTION:
             pending.setdefault((*where, resolution, bucket_start(sample.ts, resolution)), Totals()).add_sample(sample)
         pending.setdefault((*where, ALL_TIME, 0.0), Totals()).add_sample(sample)
+    add_totals(db, pending, now)
+
+
+def add_totals(db: sqlite_utils.Database, buckets: Mapping[kept.Bucket, Totals], now: float) -> None:
+    """Fold totals already summed per rollup bucket (what `add_samples` sums its samples into); one
+    statement writes every bucket's row. Call inside the batch's transaction."""
     # The windows move first, while the rollups do not yet hold this batch (it is added to both after).
     since = kept.advance(db, now)
     db.conn.executemany(
-        _UPSERT, [[*bucket, *totals.values(), totals.hist.dumps()] for bucket, totals in pending.items()]
+        _UPSERT, [[*bucket, *totals.values(), totals.hist.dumps()] for bucket, totals in buckets.items()]
     )
-    kept.fold(db, pending, since)
-    apply_retention(db, now)
+    kept.fold(db, buckets, since)
+    _drop_expired(db, now)
 
 
 def apply_retention(db: sqlite_utils.Database, now: float) -> int:
@@ -175,6 +182,11 @@ def apply_retention(db: sqlite_utils.Database, now: float) -> int:
     The windows move to `now` first: what leaves them is read from rows this may drop.
     """
     kept.advance(db, now)
+    return _drop_expired(db, now)
+
+
+def _drop_expired(db: sqlite_utils.Database, now: float) -> int:
+    """Retention, once the windows are at `now`."""
     dropped = 0
     for resolution, keep in RETENTION.items():
         cursor = db.execute(

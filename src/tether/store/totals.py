@@ -85,7 +85,8 @@ class Totals:
             self.latency_count += 1
             self.latency_sum_ms += s.latency_ms
             self.hist.add(s.latency_ms)
-        self.tokens += s.tokens
+        if s.tokens:
+            self.tokens += s.tokens
         self.cost_usd += s.cost_usd
         self.monitoring_cost_usd += s.monitoring_cost_usd
 
@@ -150,10 +151,18 @@ class Totals:
 
     def values(self) -> list[Any]:
         """The SUMS columns in order."""
+        tokens = self.tokens
         return [
-            *(getattr(self, name) for name in COUNTERS),
+            self.count,
+            self.successes,
+            self.excluded,
+            self.excluded_successes,
+            self.latency_count,
             self.latency_sum_ms,
-            *(getattr(self.tokens, name) for name in TOKEN_TYPES),
+            tokens.input_tokens,
+            tokens.output_tokens,
+            tokens.cache_read_tokens,
+            tokens.cache_write_tokens,
             self.cost_usd,
             self.monitoring_cost_usd,
         ]

@@ -155,25 +155,36 @@ def _moved(
 # -- the writer's side ------------------------------------------------------------------------
 
 
-def _upsert(db: sqlite_utils.Database, window: str, changes: Mapping[Key, Totals], sign: int) -> None:
-    if not changes:
-        return
+def _upsert_sql(window: str) -> str:
+    """Add a row's sums to a check's window (or start it): SQLite does the adding, one statement per batch."""
     hist = window == WITH_HISTOGRAM
     columns = ["integration", "check_name", "evidence", "window_name", *SUMS, *(["hist"] if hist else [])]
     updates = [f"{name} = rollup_windows.{name} + excluded.{name}" for name in SUMS]
     if hist:
         updates.append("hist = tether_hist_add(rollup_windows.hist, excluded.hist)")
-    sql = (
+    return (
         f"INSERT INTO rollup_windows ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
         f"ON CONFLICT (integration, check_name, evidence, window_name) DO UPDATE SET {', '.join(updates)}"
     )
-    rows = []
-    for (integration, check, evidence), totals in changes.items():
-        row: list[Any] = [integration, check, str(evidence), window, *(sign * v for v in totals.values())]
-        if hist:
-            row.append(Histogram({k: sign * v for k, v in totals.hist.counts.items()}).dumps())
-        rows.append(row)
-    db.conn.executemany(sql, rows)
+
+
+_UPSERT = {window: _upsert_sql(window) for window in RESOLUTION}
+
+
+def _row(where: Sequence[str], window: str, totals: Totals, sign: int = 1) -> list[Any]:
+    values = totals.values()
+    row: list[Any] = [*where, window, *(values if sign == 1 else (sign * v for v in values))]
+    if window == WITH_HISTOGRAM:
+        counts = totals.hist.counts
+        row.append(Histogram({k: sign * v for k, v in counts.items()} if sign != 1 else counts).dumps())
+    return row
+
+
+def _upsert(db: sqlite_utils.Database, window: str, changes: Mapping[Key, Totals], sign: int) -> None:
+    if not changes:
+        return
+    rows = [_row((i, c, str(e)), window, totals, sign) for (i, c, e), totals in changes.items()]
+    db.conn.executemany(_UPSERT[window], rows)
     if sign < 0:
         db.execute("DELETE FROM rollup_windows WHERE window_name = ? AND count <= 0", [window])
 
@@ -205,12 +216,17 @@ Bucket = tuple[str, str, str, int, float]
 def fold(db: sqlite_utils.Database, buckets: Mapping[Bucket, Totals], since: Mapping[str, float]) -> None:
     """Add a batch (already summed per rollup bucket) to every window it lands in, the windows starting
     at `since` (what `advance` returned). Call in the transaction that adds the same totals to the rollups."""
+    by_resolution: dict[int, list[str]] = {}
     for window, resolution in RESOLUTION.items():
-        changes: dict[Key, Totals] = {}
-        for (integration, check, evidence, bucket_resolution, bucket), totals in buckets.items():
-            if bucket_resolution == resolution and bucket >= since[window]:
-                changes.setdefault((integration, check, Evidence(evidence)), Totals()).add(totals)
-        _upsert(db, window, changes, 1)
+        by_resolution.setdefault(resolution, []).append(window)
+    rows: dict[str, list[list[Any]]] = {window: [] for window in RESOLUTION}
+    for (integration, check, evidence, resolution, bucket), totals in buckets.items():
+        for window in by_resolution.get(resolution, ()):
+            if bucket >= since[window]:
+                rows[window].append(_row((integration, check, evidence), window, totals))
+    for window, found in rows.items():
+        if found:
+            db.conn.executemany(_UPSERT[window], found)
 
 
 # -- the reader's side ------------------------------------------------------------------------
