@@ -16,7 +16,18 @@ import pytest
 from tether import clock
 from tether.model.tokens import TOKEN_TYPES, TokenCounts
 from tether.store import Store, open_store
-from tether.store.rollups import DAY, HOUR, RETENTION, Evidence, Sample, Totals, bucket_start, record_samples, windows
+from tether.store.rollups import (
+    DAY,
+    HOUR,
+    RETENTION,
+    Evidence,
+    Sample,
+    Totals,
+    bucket_start,
+    hourly_probes,
+    record_samples,
+    windows,
+)
 from tether.store.windows import RESOLUTION, WITH_HISTOGRAM, starts
 
 START = datetime(2026, 1, 20, 9, 17, 5, tzinfo=UTC).timestamp()
@@ -183,3 +194,22 @@ def test_reading_the_windows_costs_the_same_whatever_the_history_length(tmp_path
             work[days] = instructions_to_read_windows(store, now)
     # A scan of the hourly rows would take about 15 times the work for 120 days (30 days of them) as for 2.
     assert work[120] <= 1.2 * work[2] + 2, work
+
+
+def test_the_last_days_hours_equal_the_probes_in_each_hour(store: Store) -> None:
+    """The heartbeat bar's hours (probe_hours) against the samples: probes only, an integration's checks summed."""
+    rng = random.Random(3)
+    history = write(store, rng, START, days=3)
+    now = history.written_until
+    found = hourly_probes(store, now, 24)
+    truth: dict[str, dict[float, tuple[int, int, int, int]]] = {}
+    for s in history.samples:
+        bucket = bucket_start(s.ts, HOUR)
+        if s.evidence is Evidence.PROBE and bucket > bucket_start(now - 24 * HOUR, HOUR):
+            n, ok, ex, ex_ok = truth.setdefault(s.integration, {}).get(bucket, (0, 0, 0, 0))
+            truth[s.integration][bucket] = (n + 1, ok + s.ok, ex + s.excluded, ex_ok + (s.excluded and s.ok))
+    assert {name: set(hours) for name, hours in found.items()} == {name: set(hours) for name, hours in truth.items()}
+    for name, hours in truth.items():
+        for bucket, counts in hours.items():
+            t = found[name][bucket]
+            assert (t.count, t.successes, t.excluded, t.excluded_successes) == counts

@@ -192,6 +192,8 @@ class IntegrationFigures:
 
 def _evidence(found: dict[Evidence, list[Windows]], kind: Evidence) -> Windows:
     parts = found.get(kind, [])
+    if len(parts) == 1:
+        return parts[0]  # one check of this kind: its windows are the integration's (read, never changed)
     return Windows(
         day=total([w.day for w in parts]),
         week=total([w.week for w in parts]),

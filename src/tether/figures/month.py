@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -29,7 +30,9 @@ class Month:
         return min(self.days, int((now - self.start) // DAY) + 1)
 
 
+@functools.lru_cache(maxsize=64)
 def month_of(now: float) -> Month:
+    """The month `now` falls in (cached: every integration's cost figures ask for the same moment)."""
     moment = datetime.fromtimestamp(now, tz=UTC)
     days = calendar.monthrange(moment.year, moment.month)[1]
     start = month_start(now)
