@@ -236,5 +236,6 @@ def test_dashboard_reads_a_constant_number_of_queries(tmp_path: Path) -> None:
     few = queries_for_dashboard(open_store(tmp_path / "few.db"), 3)
     many = queries_for_dashboard(open_store(tmp_path / "many.db"), 60)
     assert few == many
-    # The kept windows (their starts, their rows), latest results, open incidents, latest evals, the last 24 hours.
-    assert few == 6
+    # The kept windows (the fold count, their starts, their rows), latest results, open incidents, latest evals,
+    # the last 24 hours (the fold count, the hours).
+    assert few == 8

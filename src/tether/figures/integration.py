@@ -36,7 +36,7 @@ from tether.store.db import Store
 from tether.store.evals import latest_quality
 from tether.store.incidents import Incident, open_incidents
 from tether.store.results import latest_per_check
-from tether.store.rollups import HOUR, Evidence, Totals, Windows, bucket_start, hourly_probes, total, windows
+from tether.store.rollups import HOUR, Evidence, Totals, Windows, bucket_start, hourly_uptime, total, windows
 
 HOURS = 24
 """The hours of `last_day`, the dashboard's heartbeat bar."""
@@ -190,8 +190,14 @@ class IntegrationFigures:
         }
 
 
+NOTHING = Windows()
+"""The windows of evidence never recorded (shared: figures read windows, never change them)."""
+
+
 def _evidence(found: dict[Evidence, list[Windows]], kind: Evidence) -> Windows:
     parts = found.get(kind, [])
+    if not parts:
+        return NOTHING
     if len(parts) == 1:
         return parts[0]  # one check of this kind: its windows are the integration's (read, never changed)
     return Windows(
@@ -213,7 +219,7 @@ def read_figures(
     latest = {(r["integration"], r["check"]): r for r in latest_per_check(store)}
     incidents = open_incidents(store.db)
     evals = latest_quality(store)
-    hourly = hourly_probes(store, now, HOURS, None if names is None else list(names))
+    hourly = hourly_uptime(store, now, HOURS, None if names is None else list(names))
     hours = [bucket_start(now, HOUR) - HOUR * back for back in range(HOURS - 1, -1, -1)]
     by_integration: dict[str, dict[Evidence, list[Windows]]] = {}
     for (name, _, evidence), w in history.items():
@@ -222,8 +228,8 @@ def read_figures(
     for integration in integrations:
         checks: list[CheckFigures] = []
         for check in integration.checks:
-            probes = history.get((integration.name, check.name, Evidence.PROBE), Windows())
-            runs = history.get((integration.name, check.name, Evidence.RUN), Windows())
+            probes = history.get((integration.name, check.name, Evidence.PROBE), NOTHING)
+            runs = history.get((integration.name, check.name, Evidence.RUN), NOTHING)
             last = latest.get((integration.name, check.name))
             checks.append(
                 CheckFigures(
@@ -265,10 +271,7 @@ def read_figures(
                 cost=cost,
                 incident=next((i for i in incidents if i.concerns(integration.name)), None),
                 checks=checks,
-                last_day=tuple(
-                    t.uptime if (t := hourly.get(integration.name, {}).get(hour)) is not None else None
-                    for hour in hours
-                ),
+                last_day=tuple(map(hourly.get(integration.name, {}).get, hours)),
             )
         )
     return rows

@@ -49,7 +49,7 @@ class Histogram:
     """Counts per bucket, sparse (most latencies cluster in a few buckets)."""
 
     def __init__(self, counts: Mapping[int, int] | None = None) -> None:
-        self.counts: dict[int, int] = {int(k): int(v) for k, v in (counts or {}).items() if v}
+        self.counts: dict[int, int] = {int(k): int(v) for k, v in counts.items() if v} if counts else {}
 
     @classmethod
     def of(cls, latencies_ms: Iterable[float]) -> Histogram:

@@ -32,6 +32,7 @@ from tether.store.totals import (
     bucket_start,
     key_of,
     total,
+    uptime,
 )
 from tether.store.windows import Windows, windows
 
@@ -54,7 +55,7 @@ __all__ = [
     "apply_retention",
     "bucket_start",
     "fold_new",
-    "hourly_probes",
+    "hourly_uptime",
     "record_samples",
     "series",
     "total",
@@ -175,6 +176,7 @@ def add_totals(db: sqlite_utils.Database, buckets: Mapping[kept.Bucket, Totals],
     )
     kept.fold(db, buckets, since)
     _add_probe_hours(db, buckets)
+    kept.count_fold(db)
     _drop_expired(db, now)
 
 
@@ -256,21 +258,28 @@ def _add_probe_hours(db: sqlite_utils.Database, buckets: Mapping[kept.Bucket, To
         db.conn.executemany(_ADD_PROBE_HOUR, rows)
 
 
-def hourly_probes(
+def hourly_uptime(
     store: Store, now: float, hours: int = 24, names: Sequence[str] | None = None
-) -> dict[str, dict[float, Totals]]:
-    """Each integration's probe totals per hour over the last `hours` (at most two days), in one query."""
+) -> dict[str, dict[float, float | None]]:
+    """Each integration's probe uptime per hour over the last `hours` (at most two days; its checks
+    summed), in one query: integration -> hour's bucket start -> uptime."""
     if hours * HOUR > PROBE_HOURS_KEPT:
         raise ValueError(f"probe_hours keeps {PROBE_HOURS_KEPT // HOUR} hours; {hours} asked for")
-    params: list[Any] = [bucket_start(now - hours * HOUR, HOUR)]
+    since = bucket_start(now - hours * HOUR, HOUR)
+    only = None if names is None else tuple(names)
+    return kept.remembered(store, ("hourly uptime", only), since, lambda: _hourly_uptime(store, since, names))
+
+
+def _hourly_uptime(store: Store, since: float, names: Sequence[str] | None) -> dict[str, dict[float, float | None]]:
+    params: list[Any] = [since]
     where = "bucket > ?"
     if names is not None:
         where += f" AND integration IN ({', '.join('?' for _ in names) or 'NULL'})"
         params.extend(names)
     sql = f"SELECT integration, bucket, {', '.join(_PROBE_COUNTS)} FROM probe_hours WHERE {where}"
-    found: dict[str, dict[float, Totals]] = {}
-    for integration, bucket, count, successes, excluded, excluded_successes in store.conn.execute(sql, params):
-        found.setdefault(integration, {})[bucket] = Totals(count, successes, excluded, excluded_successes)
+    found: dict[str, dict[float, float | None]] = {}
+    for integration, bucket, *counts in store.conn.execute(sql, params):
+        found.setdefault(integration, {})[bucket] = uptime(*counts)
     return found
 
 

@@ -114,21 +114,11 @@ class Totals:
 
     @classmethod
     def of_values(cls, values: Sequence[Any], hist: str | None = None) -> Totals:
-        """From the SUMS columns in order (a row read as a tuple), and a histogram's text."""
-        count, successes, excluded, excluded_successes, latency_count = (int(v or 0) for v in values[:5])
-        n = len(COUNTERS)
-        tokens = TokenCounts(*(int(v or 0) for v in values[n + 1 : n + 1 + len(TOKEN_TYPES)]))
+        """From the SUMS columns in order (a row read as a tuple, NOT NULL columns or their SUMs), and a
+        histogram's text."""
+        c = values
         return cls(
-            count,
-            successes,
-            excluded,
-            excluded_successes,
-            latency_count,
-            float(values[n] or 0),
-            Histogram.loads(hist),
-            tokens,
-            float(values[-2] or 0),
-            float(values[-1] or 0),
+            c[0], c[1], c[2], c[3], c[4], c[5], Histogram.loads(hist), TokenCounts(c[6], c[7], c[8], c[9]), c[10], c[11]
         )
 
     @property
@@ -144,7 +134,7 @@ class Totals:
     @property
     def uptime(self) -> float | None:
         """Successes over runs, leaving out runs inside maintenance windows."""
-        return (self.successes - self.excluded_successes) / self.counted if self.counted else None
+        return uptime(self.count, self.successes, self.excluded, self.excluded_successes)
 
     def p(self, q: float) -> float | None:
         return self.hist.quantile(q)
@@ -169,6 +159,12 @@ class Totals:
 
     def row(self) -> dict[str, Any]:
         return {**dict(zip(SUMS, self.values(), strict=True)), "hist": self.hist.dumps()}
+
+
+def uptime(count: int, successes: int, excluded: int, excluded_successes: int) -> float | None:
+    """Successes over runs, leaving out runs inside maintenance windows (None: no run counted)."""
+    counted = count - excluded
+    return (successes - excluded_successes) / counted if counted else None
 
 
 def total(parts: Sequence[Totals]) -> Totals:

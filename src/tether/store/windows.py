@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import sqlite_utils
 
@@ -25,6 +26,8 @@ from tether import clock
 from tether.store.db import Store
 from tether.store.histogram import Histogram
 from tether.store.totals import DAY, HOUR, SUMS, Evidence, Key, Totals, bucket_start
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -79,6 +82,8 @@ def _create(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE TABLE rollup_window_starts (window_name TEXT PRIMARY KEY, since REAL NOT NULL)")
+    db.execute("CREATE TABLE rollup_folds (folds INTEGER NOT NULL)")
+    db.execute("INSERT INTO rollup_folds (folds) VALUES (0)")
     # An existing store's windows are summed from its rollups once, here; from then on they are kept.
     advance(db, clock.now())
 
@@ -193,6 +198,33 @@ def _stored_starts(db: sqlite_utils.Database) -> dict[str, float]:
     return {str(row[0]): float(row[1]) for row in db.execute("SELECT window_name, since FROM rollup_window_starts")}
 
 
+def count_fold(db: sqlite_utils.Database) -> None:
+    """Note that a batch changed the rollups (in its transaction): readers' remembered reads are stale."""
+    db.execute("UPDATE rollup_folds SET folds = folds + 1")
+
+
+def folds(store: Store) -> int:
+    """How many batches have changed the rollups: a reader that saw this count already has what they hold."""
+    return int(store.conn.execute("SELECT folds FROM rollup_folds").fetchone()[0])
+
+
+_REMEMBERED: weakref.WeakKeyDictionary[Store, dict[Hashable, tuple[Hashable, Any]]] = weakref.WeakKeyDictionary()
+
+
+def remembered(store: Store, key: Hashable, valid: Hashable, read: Callable[[], T]) -> T:
+    """`read()`, or what it returned last time on this connection if `valid` (with the fold count) is the same.
+
+    The dashboard reads every few seconds; the rollups change only when a batch folds in.
+    """
+    seen = (folds(store), valid)
+    held = _REMEMBERED.setdefault(store, {})
+    if (hit := held.get(key)) is not None and hit[0] == seen:
+        return cast(T, hit[1])
+    value = read()
+    held[key] = (seen, value)
+    return value
+
+
 def advance(db: sqlite_utils.Database, now: float) -> dict[str, float]:
     """Move every window's start to where `now` puts it; returns the starts. Call inside a write
     transaction, before retention drops anything (the buckets that leave are read from the rollups)."""
@@ -235,8 +267,15 @@ def fold(db: sqlite_utils.Database, buckets: Mapping[Bucket, Totals], since: Map
 def windows(store: Store, now: float, month_start: float, names: Sequence[str] | None = None) -> dict[Key, Windows]:
     """24 h, 7 d, 30 d and 365 d totals plus the calendar month's, for every check (or those of
     some integrations) at once: one row per check and window, plus the buckets between the last
-    writer's clock and `now` when they differ. Raw results are never read.
+    writer's clock and `now` when they differ. Raw results are never read; nothing is read again
+    on this connection until a batch folds in or a window moves. The totals are shared: read them only.
     """
+    only = None if names is None else tuple(names)
+    wanted = tuple(starts(now, month_start).items())
+    return remembered(store, ("windows", only), wanted, lambda: _read(store, now, month_start, names))
+
+
+def _read(store: Store, now: float, month_start: float, names: Sequence[str] | None) -> dict[Key, Windows]:
     register_functions(store.conn)
     stored = _stored_starts(store.db)
     only, params = _only(names)

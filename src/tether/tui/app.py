@@ -163,7 +163,7 @@ class TetherApp(App[None]):
         started = time.perf_counter()
         try:
             with self.access.use() as store:
-                loaded = overview(self.settings.workspace, store, self.now(), self.book)
+                loaded = overview(self.settings.workspace, store, self.now(), self.book, self.overview)
         except Exception as exc:  # the store may be locked, moved or mid-migration: say so, try again
             self.post_message(WorkFailed("read the store", exc))
             return

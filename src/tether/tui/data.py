@@ -109,6 +109,8 @@ class Row:
     """Lower-cased text that filtering matches against."""
     signature: str
     """The cells' text and styles in one string, made in the worker: the UI thread compares rows by it."""
+    widths: tuple[int, ...]
+    """Each cell's width in terminal cells, measured once in the worker."""
 
     @property
     def state(self) -> State:
@@ -173,7 +175,8 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
     ).lower()
     # Each cell's style follows from its text, except the bar's colour: add what decides that.
     signature = "\x1f".join([*(cell.plain for cell in cells), str(cost.over_budget), str(share >= 0.8)])
-    return Row(figures.name, figures.title, figures, owner, level, cells, keys, search, signature)
+    widths = tuple(cell.cell_len for cell in cells)
+    return Row(figures.name, figures.title, figures, owner, level, cells, keys, search, signature, widths)
 
 
 @dataclass(frozen=True)
@@ -197,12 +200,17 @@ class Overview:
     """Seconds the load took in its worker (the next refresh waits in proportion)."""
 
 
-def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overview:
-    """Every integration's row: the figures' queries, one for readiness and one for the last result."""
+def overview(ws: Workspace, store: Store, now: float, book: PriceBook, previous: Overview | None = None) -> Overview:
+    """Every integration's row: the figures' queries, one for readiness and one for the last result.
+
+    A row whose figures, owner and readiness equal the `previous` overview's is that row again:
+    its cells are not made twice.
+    """
     figures = read_figures(ws.file, store, now, book)
     levels = readiness.levels(store)
     by_name = {i.name: i for i in ws.integrations}
-    rows = [make_row(f, by_name[f.name], levels.get(f.name)) for f in figures]
+    before = {} if previous is None else {r.name: r for r in previous.rows}
+    rows = [_row(f, by_name[f.name], levels.get(f.name), before.get(f.name)) for f in figures]
     counts = dict.fromkeys(State, 0)
     for row in rows:
         counts[row.state] += 1
@@ -214,6 +222,16 @@ def overview(ws: Workspace, store: Store, now: float, book: PriceBook) -> Overvi
     return Overview(rows, now, counts, incidents, spent, budget, last, quiet, natural_widths(rows))
 
 
+def _row(figures: IntegrationFigures, integration: Integration, level: str | None, before: Row | None) -> Row:
+    same = (
+        before is not None
+        and before.readiness == level
+        and before.owner == fmt.owner_text(integration.owner)
+        and before.figures == figures
+    )
+    return before if same and before is not None else make_row(figures, integration, level)
+
+
 CELL_PADDING = 2
 """A DataTable cell's padding, one column each side."""
 REASON_MIN = 28
@@ -222,7 +240,7 @@ REASON_MIN = 28
 def natural_widths(rows: list[Row]) -> dict[str, int]:
     """Each column's width with its widest cell or heading, padding included (measured in the worker)."""
     return {
-        key: max([len(heading), *(r.cells[i].cell_len for r in rows)]) + CELL_PADDING
+        key: max([len(heading), *(r.widths[i] for r in rows)]) + CELL_PADDING
         for i, (key, heading) in enumerate(COLUMNS)
     }
 

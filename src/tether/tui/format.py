@@ -5,6 +5,7 @@ Plain functions over plain values (no textual), so a worker thread can format ro
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -119,16 +120,20 @@ def budget_bar(spent: Decimal, budget: Decimal | None, over: bool, width: int = 
 def heartbeat(hours: tuple[float | None, ...]) -> Text:
     """One mark per hour, oldest first (Uptime Kuma's heartbeat bar): shape and colour both say how it went."""
     text = Text()
-    for uptime in hours:
-        if uptime is None:
-            text.append("·", style="dim")
-        elif uptime >= 0.9995:
-            text.append("█", style="green")
-        elif uptime >= 0.5:
-            text.append("▄", style="yellow")
-        else:
-            text.append("▁", style="bold red")
+    # One span per run of like hours (a day is mostly one run): a thousand rows are made per refresh.
+    for (mark, style), run in itertools.groupby(_hour_mark(uptime) for uptime in hours):
+        text.append(mark * sum(1 for _ in run), style=style)
     return text
+
+
+def _hour_mark(uptime: float | None) -> tuple[str, str]:
+    if uptime is None:
+        return "·", "dim"
+    if uptime >= 0.9995:
+        return "█", "green"
+    if uptime >= 0.5:
+        return "▄", "yellow"
+    return "▁", "bold red"
 
 
 def success_text(value: float | None, from_probes: bool) -> Text:
