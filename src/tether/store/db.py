@@ -98,5 +98,11 @@ class Store:
         self.close()
 
 
+def changes_seen(store: Store) -> tuple[int, int]:
+    """What has been written to the store as this connection sees it: SQLite's data_version (bumped by
+    other connections' commits) and this connection's own changes. Equal values: nothing was written."""
+    return int(store.conn.execute("PRAGMA data_version").fetchone()[0]), store.conn.total_changes
+
+
 def open_store(path: Path | str) -> Store:
     return Store(path)

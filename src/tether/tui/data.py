@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,10 @@ from tether.model.integration import Integration
 from tether.monitor.quiet import quiet_after
 from tether.pricing import PriceBook
 from tether.store import Store, open_store
+from tether.store.db import changes_seen
 from tether.store.incidents import Incident, incidents
 from tether.store.results import last_result_at, latest_per_check, results_for
-from tether.store.rollups import series
+from tether.store.rollups import HOUR, bucket_start, series
 from tether.tui import format as fmt
 from tether.tui import readiness
 from tether.workspace import Workspace
@@ -111,6 +112,8 @@ class Row:
     """The cells' text and styles in one string, made in the worker: the UI thread compares rows by it."""
     widths: tuple[int, ...]
     """Each cell's width in terminal cells, measured once in the worker."""
+    inputs: tuple[Any, ...]
+    """Everything the cells, keys and search text are made from: a row with the same inputs is made once."""
 
     @property
     def state(self) -> State:
@@ -125,6 +128,30 @@ def _none_last(value: float | None, worst_high: bool = False) -> tuple[int, floa
     if value is None:
         return (1, 0.0)
     return (0, -value if worst_high else value)
+
+
+def row_inputs(figures: IntegrationFigures, integration: Integration, level: str | None) -> tuple[Any, ...]:
+    """What `make_row` reads (figures such as the month's projection, shown only in the panel, are not)."""
+    cost = figures.cost
+    return (
+        figures.name,
+        figures.title,
+        figures.pattern,
+        figures.state,
+        figures.reason,
+        figures.incident is not None,
+        integration.owner,
+        figures.uptime.day,
+        figures.last_day,
+        figures.success.rate,
+        figures.success.source,
+        figures.processing.p95_ms,
+        cost.month_to_date_usd,
+        cost.budget_usd,
+        cost.over_budget,
+        figures.quality_rate,
+        level,
+    )
 
 
 def make_row(figures: IntegrationFigures, integration: Integration, level: str | None) -> Row:
@@ -176,7 +203,8 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
     # Each cell's style follows from its text, except the bar's colour: add what decides that.
     signature = "\x1f".join([*(cell.plain for cell in cells), str(cost.over_budget), str(share >= 0.8)])
     widths = tuple(cell.cell_len for cell in cells)
-    return Row(figures.name, figures.title, figures, owner, level, cells, keys, search, signature, widths)
+    inputs = row_inputs(figures, integration, level)
+    return Row(figures.name, figures.title, figures, owner, level, cells, keys, search, signature, widths, inputs)
 
 
 @dataclass(frozen=True)
@@ -196,6 +224,8 @@ class Overview:
     """No prober has written for longer than the workspace's checks allow."""
     widths: dict[str, int] = field(default_factory=dict)
     """Each column's natural width (`natural_widths`), so the UI thread measures no cell to fit columns."""
+    seen: tuple[int, int] = (-1, -1)
+    """The store's changes as of this read (`changes_seen`): the next load reads again only when they differ."""
     elapsed: float = 0.0
     """Seconds the load took in its worker (the next refresh waits in proportion)."""
 
@@ -203,9 +233,14 @@ class Overview:
 def overview(ws: Workspace, store: Store, now: float, book: PriceBook, previous: Overview | None = None) -> Overview:
     """Every integration's row: the figures' queries, one for readiness and one for the last result.
 
-    A row whose figures, owner and readiness equal the `previous` overview's is that row again:
-    its cells are not made twice.
+    A row whose cells would be made from what the `previous` overview's row was made from keeps
+    that row's cells (with today's figures). When nothing has been written to the store since
+    `previous` was read, in the same hour and within a minute, nothing is read again: the
+    previous overview stands, with the time and the quiet flag brought up to date.
     """
+    seen = changes_seen(store)
+    if previous is not None and _still(previous, seen, now):
+        return replace(previous, now=now, quiet=_quiet(ws, previous.last_result, now))
     figures = read_figures(ws.file, store, now, book)
     levels = readiness.levels(store)
     by_name = {i.name: i for i in ws.integrations}
@@ -218,18 +253,33 @@ def overview(ws: Workspace, store: Store, now: float, book: PriceBook, previous:
     budget = sum((r.figures.cost.budget_usd or Decimal(0) for r in rows), Decimal(0))
     incidents = sum(1 for r in rows if r.figures.incident is not None)
     last = last_result_at(store)
-    quiet = last is None or now - last > quiet_after(ws)
-    return Overview(rows, now, counts, incidents, spent, budget, last, quiet, natural_widths(rows))
+    return Overview(
+        rows, now, counts, incidents, spent, budget, last, _quiet(ws, last, now), natural_widths(rows), seen
+    )
+
+
+REREAD_EVERY = 60.0
+"""Seconds after which an unchanged store is read again anyway: projections move with the clock."""
+
+
+def _still(previous: Overview, seen: tuple[int, int], now: float) -> bool:
+    """Whether `previous` still holds at `now`: nothing written since, the same hour (windows start on
+    hours), and not long after."""
+    return (
+        previous.seen == seen
+        and bucket_start(previous.now, HOUR) == bucket_start(now, HOUR)
+        and 0 <= now - previous.now < REREAD_EVERY
+    )
+
+
+def _quiet(ws: Workspace, last: float | None, now: float) -> bool:
+    return last is None or now - last > quiet_after(ws)
 
 
 def _row(figures: IntegrationFigures, integration: Integration, level: str | None, before: Row | None) -> Row:
-    same = (
-        before is not None
-        and before.readiness == level
-        and before.owner == fmt.owner_text(integration.owner)
-        and before.figures == figures
-    )
-    return before if same and before is not None else make_row(figures, integration, level)
+    if before is not None and before.inputs == row_inputs(figures, integration, level):
+        return replace(before, figures=figures)
+    return make_row(figures, integration, level)
 
 
 CELL_PADDING = 2
