@@ -285,7 +285,7 @@ def raw_read(db: str, rounds: int) -> list[float]:
     for _ in range(rounds):
         started = time.perf_counter()
         conn.execute("SELECT * FROM rollup_windows").fetchall()
-        conn.execute("SELECT * FROM rollups WHERE resolution = 3600 AND bucket > ?", [time.time() - DAY]).fetchall()
+        conn.execute("SELECT * FROM probe_hours WHERE bucket > ?", [time.time() - DAY]).fetchall()
         conn.execute("SELECT * FROM check_latest").fetchall()
         times.append(time.perf_counter() - started)
     conn.close()
