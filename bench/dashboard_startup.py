@@ -177,10 +177,13 @@ def child_tether(file: str, db: str, days: int, t0: float, refreshes: int) -> No
 
     marks["textual and the app imported"] = time.time()
     load = tether.tui.app.overview
+    cpu: list[float] = []
 
     def timed_overview(*args: Any, **kwargs: Any) -> Any:
         marks.setdefault("app up, first load begins (worker)", time.time())
+        started = time.thread_time()
         result = load(*args, **kwargs)
+        cpu.append(time.thread_time() - started)  # the worker thread's own CPU: what the load costs, not the wait
         marks.setdefault("first load done", time.time())
         return result
 
@@ -207,6 +210,7 @@ def child_tether(file: str, db: str, days: int, t0: float, refreshes: int) -> No
         report["painted"] = marks["every row in the table, painted"] = time.time()
         report["errors"] = check_painted(app, screen.query_one(DataTable), days, t0)
         loads: dict[str, list[float]] = {"unchanged": [], "changed": []}
+        cpus: dict[str, list[float]] = {"unchanged": [], "changed": []}
         repaints: dict[str, list[float]] = {"unchanged": [], "changed": []}
         painted_after: list[float] = []
         show = screen.show
@@ -228,7 +232,8 @@ def child_tether(file: str, db: str, days: int, t0: float, refreshes: int) -> No
                     await asyncio.sleep(0.005)
                 repaints[kind].append(painted_after[-1])
                 loads[kind].append(app.overview.elapsed)
-        report["repaints"], report["loads"] = repaints, loads
+                cpus[kind].append(cpu[-1])
+        report["repaints"], report["loads"], report["cpu"] = repaints, loads, cpus
         report["raw read"] = await asyncio.to_thread(raw_read, db, refreshes)
         print(json.dumps(report), flush=True)
         app.exit()
@@ -451,7 +456,9 @@ def run(count: int, days: int) -> bool:
     print(f"refresh (median of {REFRESHES}; max in brackets)")
     for kind, label in (("unchanged", "nothing changed"), ("changed", "5% changed state, re-sorted")):
         load = statistics.median(loads[kind])
-        ok &= line(f"worker load, {label} [max {max(loads[kind]) * 1000:.0f} ms]", load, raw, GOALS["worker load"])
+        cpu = statistics.median(report["cpu"][kind]) * 1000
+        what = f"worker load, {label} [max {max(loads[kind]) * 1000:.0f} ms, CPU {cpu:.0f} ms]"
+        ok &= line(what, load, raw, GOALS["worker load"])
     bare_repaint = statistics.median(base_report["repaints"])
     for kind, label in (("unchanged", "nothing changed"), ("changed", "5% changed state, re-sorted")):
         main = statistics.median(repaints[kind])

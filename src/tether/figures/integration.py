@@ -13,13 +13,18 @@
 - **State**: the worst of its checks' latest states and, for an integration with `telemetry:`, of its
   spans' success rate over 24 h; degraded when the projection is over budget.
 
-Seven queries, however many integrations there are: the rollup windows (three), each check's
-latest result, the open incidents, each suite's latest eval run, and the last day's probes
-hour by hour (the dashboard's heartbeat bar).
+Eight queries, however many integrations there are and however long the history: the kept
+windows (store.windows: the fold count, the windows' starts, one row per check and window),
+each check's latest result, the open incidents, each suite's latest eval run, and the last
+day's probes hour by hour (the fold count, the hours: the dashboard's heartbeat bar). A
+connection that reads again before a batch folds in reads only the fold counts for the
+windows and hours, and an integration whose inputs are the same as at the last read keeps
+its figures but its cost (which moves with the clock).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -29,14 +34,14 @@ from tether.checks.states import SEVERITY, State, worst
 from tether.figures.cost import CostFigures, cost_figures
 from tether.figures.month import month_of
 from tether.figures.quality import QualityFigures, quality_figures
-from tether.model.integration import TELEMETRY_CHECK, Telemetry
+from tether.model.integration import TELEMETRY_CHECK, Integration, Telemetry
 from tether.model.workspace_file import WorkspaceFile
 from tether.pricing import PriceBook
 from tether.store.db import Store
-from tether.store.evals import latest_quality
+from tether.store.evals import Quality, latest_quality
 from tether.store.incidents import Incident, open_incidents
 from tether.store.results import latest_per_check
-from tether.store.rollups import HOUR, Evidence, Totals, Windows, bucket_start, hourly_uptime, total, windows
+from tether.store.rollups import HOUR, Evidence, Key, Totals, Windows, bucket_start, hourly_uptime, total, windows
 
 HOURS = 24
 """The hours of `last_day`, the dashboard's heartbeat bar."""
@@ -224,27 +229,25 @@ def read_figures(
     by_integration: dict[str, dict[Evidence, list[Windows]]] = {}
     for (name, _, evidence), w in history.items():
         by_integration.setdefault(name, {}).setdefault(evidence, []).append(w)
+    seen = _SEEN.setdefault(store, {})
     rows: list[IntegrationFigures] = []
     for integration in integrations:
-        checks: list[CheckFigures] = []
-        for check in integration.checks:
-            probes = history.get((integration.name, check.name, Evidence.PROBE), NOTHING)
-            runs = history.get((integration.name, check.name, Evidence.RUN), NOTHING)
-            last = latest.get((integration.name, check.name))
-            checks.append(
-                CheckFigures(
-                    integration.name,
-                    check.name,
-                    check.kind,
-                    State(last["state"]) if last else State.UNKNOWN,
-                    last["reason"] if last else None,
-                    Uptime.of(probes),
-                    Success.of(runs.day, probes.day),
-                    ProcessingTime.of(runs.day, probes.day),
-                )
-            )
-        own = by_integration.get(integration.name, {})
-        probes, runs, evals_of = (_evidence(own, kind) for kind in (Evidence.PROBE, Evidence.RUN, Evidence.EVAL))
+        name = integration.name
+        own = by_integration.get(name, {})
+        inputs = (
+            integration,
+            tuple(w for kind in Evidence for w in own.get(kind, ())),
+            tuple(latest.get((name, check.name)) for check in integration.checks),
+            [i for i in incidents if i.concerns(name)][:1],
+            evals.get(name),
+            hourly.get(name),
+            hours[0],
+        )
+        parts = seen.get(name)
+        if parts is None or not _same(parts.inputs, inputs):
+            parts = _Parts(inputs, *_parts(integration, history, latest, own, inputs[3], evals, inputs[5], hours))
+            seen[name] = parts
+        probes, runs, evals_of = parts.evidence
         cost = cost_figures(
             integration,
             production=probes.month_to_date.cost_usd + runs.month_to_date.cost_usd,
@@ -253,28 +256,96 @@ def read_figures(
             now=now,
             book=book,
         )
-        spans = history.get((integration.name, TELEMETRY_CHECK, Evidence.RUN), Windows()).day
-        state, reason = _state(checks, cost, _judge_spans(integration.telemetry, spans))
+        spans = history.get((name, TELEMETRY_CHECK, Evidence.RUN), NOTHING).day
+        state, reason = _state(parts.checks, cost, _judge_spans(integration.telemetry, spans))
         rows.append(
             IntegrationFigures(
-                name=integration.name,
+                name=name,
                 title=integration.title,
                 pattern=str(integration.pattern),
                 lifecycle=str(integration.lifecycle),
                 state=state,
                 reason=reason,
-                uptime=Uptime.of(probes),
-                success=Success.of(runs.day, probes.day),
-                success_week=Success.of(runs.week, probes.week),
-                processing=ProcessingTime.of(runs.day, probes.day),
-                quality=quality_figures(integration, evals.get(integration.name)),
+                uptime=parts.uptime,
+                success=parts.success,
+                success_week=parts.success_week,
+                processing=parts.processing,
+                quality=parts.quality,
                 cost=cost,
-                incident=next((i for i in incidents if i.concerns(integration.name)), None),
-                checks=checks,
-                last_day=tuple(map(hourly.get(integration.name, {}).get, hours)),
+                incident=parts.incident,
+                checks=list(parts.checks),
+                last_day=parts.last_day,
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """An integration's figures that follow from its history, latest results, incident and evals alone
+    (not from the clock, as its cost does): made again only when one of those changed."""
+
+    inputs: tuple[Any, ...]
+    evidence: tuple[Windows, Windows, Windows]
+    """Its probes', runs' and evals' windows, its checks summed."""
+    checks: tuple[CheckFigures, ...]
+    uptime: Uptime
+    success: Success
+    success_week: Success
+    processing: ProcessingTime
+    quality: QualityFigures | None
+    incident: Incident | None
+    last_day: tuple[float | None, ...]
+
+
+_SEEN: weakref.WeakKeyDictionary[Store, dict[str, _Parts]] = weakref.WeakKeyDictionary()
+"""Each connection's last parts per integration (the dashboard reads every few seconds, mostly the same)."""
+
+
+def _same(before: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    # The windows and hours are the very objects read last time when nothing folded in since.
+    return all(a is b or a == b for a, b in zip(before, now, strict=True))
+
+
+def _parts(
+    integration: Integration,
+    history: dict[Key, Windows],
+    latest: dict[tuple[str, str], dict[str, Any]],
+    own: dict[Evidence, list[Windows]],
+    incident: list[Incident],
+    evals: dict[str, Quality],
+    hourly: dict[float, float | None] | None,
+    hours: list[float],
+) -> tuple[Any, ...]:
+    checks: list[CheckFigures] = []
+    for check in integration.checks:
+        probes = history.get((integration.name, check.name, Evidence.PROBE), NOTHING)
+        runs = history.get((integration.name, check.name, Evidence.RUN), NOTHING)
+        last = latest.get((integration.name, check.name))
+        checks.append(
+            CheckFigures(
+                integration.name,
+                check.name,
+                check.kind,
+                State(last["state"]) if last else State.UNKNOWN,
+                last["reason"] if last else None,
+                Uptime.of(probes),
+                Success.of(runs.day, probes.day),
+                ProcessingTime.of(runs.day, probes.day),
+            )
+        )
+    probes, runs, evals_of = (_evidence(own, kind) for kind in (Evidence.PROBE, Evidence.RUN, Evidence.EVAL))
+    return (
+        (probes, runs, evals_of),
+        tuple(checks),
+        Uptime.of(probes),
+        Success.of(runs.day, probes.day),
+        Success.of(runs.week, probes.week),
+        ProcessingTime.of(runs.day, probes.day),
+        quality_figures(integration, evals.get(integration.name)),
+        incident[0] if incident else None,
+        tuple(map((hourly or {}).get, hours)),
+    )
 
 
 @dataclass(frozen=True)
@@ -301,7 +372,7 @@ def _judge_spans(telemetry: Telemetry | None, day: Totals) -> Verdict | None:
     return Verdict(state, TELEMETRY_CHECK, f"{day.successes}/{day.count} spans succeeded in the last 24h ({rate:.0%})")
 
 
-def _state(checks: list[CheckFigures], cost: CostFigures, spans: Verdict | None = None) -> tuple[State, str | None]:
+def _state(checks: Sequence[CheckFigures], cost: CostFigures, spans: Verdict | None = None) -> tuple[State, str | None]:
     """The worst check's state and reason (the spans' judgement among them); a projection over
     budget makes it at least degraded."""
     verdicts = [Verdict(c.state, c.check, c.reason) for c in checks] + ([spans] if spans is not None else [])

@@ -50,6 +50,8 @@ class Histogram:
 
     def __init__(self, counts: Mapping[int, int] | None = None) -> None:
         self.counts: dict[int, int] = {int(k): int(v) for k, v in counts.items() if v} if counts else {}
+        self._quantiles: dict[float, float | None] = {}
+        """Quantiles asked for since the last change (an integration's p50/p95 are its check's, asked twice)."""
 
     @classmethod
     def of(cls, latencies_ms: Iterable[float]) -> Histogram:
@@ -68,11 +70,13 @@ class Histogram:
         return "{" + ",".join(f'"{k}":{v}' for k, v in sorted(self.counts.items())) + "}"
 
     def add(self, latency_ms: float, n: int = 1) -> None:
+        self._quantiles.clear()
         index = bucket_of(latency_ms)
         self.counts[index] = self.counts.get(index, 0) + n
 
     def merge(self, other: Histogram, sign: int = 1) -> None:
         """Add `other`'s counts (sign -1: take them away, as a window drops what leaves it)."""
+        self._quantiles.clear()
         for index, n in other.counts.items():
             left = self.counts.get(index, 0) + sign * n
             if left:
@@ -86,6 +90,13 @@ class Histogram:
 
     def quantile(self, q: float) -> float | None:
         """The nearest-rank q-quantile (0 < q <= 1) in milliseconds, or None when empty."""
+        if q in self._quantiles:
+            return self._quantiles[q]
+        found = self._quantile(q)
+        self._quantiles[q] = found
+        return found
+
+    def _quantile(self, q: float) -> float | None:
         total = self.total
         if total == 0:
             return None

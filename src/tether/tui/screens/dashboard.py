@@ -110,7 +110,7 @@ class DashboardScreen(TetherScreen):
         self.tether.note_apply(time.perf_counter() - started)
 
     def _rebuild(self, table: DataTable[object], rows: list[Row]) -> None:
-        """Refill the table: a screenful now, the rest a chunk per frame.
+        """Refill the table: a screenful now, the rest a chunk at a time once it is painted.
 
         The table measures every new cell on the UI thread; a thousand rows at once would hold
         key presses for a few hundred milliseconds, and the first screenful is what is seen.
@@ -136,7 +136,10 @@ class DashboardScreen(TetherScreen):
             current = None
         self._filling = start + CHUNK < len(rows)
         if self._filling:
-            self.call_after_refresh(self._fill, generation, rows, start + CHUNK, current)
+            # The first screenful is painted before the rest goes in; the rest is off screen, so its
+            # chunks wait only for the messages (key presses) ahead of them, not for a repaint each.
+            later = self.call_after_refresh if start == 0 else self.call_later
+            later(self._fill, generation, rows, start + CHUNK, current)
 
     @staticmethod
     def _follow(table: DataTable[object], name: str | None) -> None:
