@@ -13,6 +13,7 @@ of a read is the rows of the windows plus the buckets between the two clocks, ne
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 import weakref
@@ -95,9 +96,15 @@ MIGRATIONS = [("3006_rollup_windows", _create)]
 
 
 def _hist_add(mine: str | None, theirs: str | None) -> str:
-    hist = Histogram.loads(mine)
-    hist.merge(Histogram.loads(theirs))
-    return hist.dumps()
+    # Called for every bucket a batch lands in: merged as parsed, keys left as text (Histogram.dumps's format).
+    counts: dict[str, int] = json.loads(mine) if mine else {}
+    for index, n in (json.loads(theirs) if theirs else {}).items():
+        left = counts.get(index, 0) + n
+        if left:
+            counts[index] = left
+        else:
+            counts.pop(index, None)
+    return "{" + ",".join(f'"{index}":{counts[index]}' for index in sorted(counts, key=int)) + "}"
 
 
 class _HistSum:
