@@ -235,6 +235,7 @@ def child_tether(file: str, db: str, days: int, t0: float, refreshes: int) -> No
                 loads[kind].append(app.overview.elapsed)
                 cpus[kind].append(cpu[-1])
         report["repaints"], report["loads"], report["cpu"] = repaints, loads, cpus
+        report["first load cpu"] = cpu[0]
         report["raw read"] = await asyncio.to_thread(raw_read, db, refreshes)
         print(json.dumps(report), flush=True)
         app.exit()
@@ -455,6 +456,7 @@ def run(count: int, days: int) -> bool:
     for label, at in sorted(marks.items(), key=lambda item: item[1]):
         print(f"      {label:<40} +{ms(at - previous)}   at {ms(at - start)}")
         previous = at
+    print(f"      (the first load's own CPU in its worker thread: {ms(report['first load cpu'])})")
     loads, repaints = report["loads"], report["repaints"]
     raw = statistics.median(report["raw read"])
     print(f"refresh (median of {REFRESHES}; max in brackets)")
