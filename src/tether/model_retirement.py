@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from tether.model.integration import Integration
 from tether.model.prices import PriceTable
+from tether.wording import plural
 
 WARN_DAYS = 90
 """How far ahead a retirement is worth a finding: time to test and switch."""
@@ -24,7 +25,7 @@ class Retirement:
         when = (
             f"was retired on {self.retires}"
             if self.days_left < 0
-            else f"reaches end of life on {self.retires} (in {self.days_left} day{'s' if self.days_left != 1 else ''})"
+            else f"reaches end of life on {self.retires} (in {plural(self.days_left, 'day')})"
         )
         return f"{self.model} {when}; move to a current model, test it with `tether eval`, then update this field"
 

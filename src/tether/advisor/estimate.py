@@ -10,6 +10,7 @@ from tether.advisor.answers import Answers
 from tether.advisor.lens import Lens
 from tether.model.common import Pattern
 from tether.model.prices import Hosting, MiddlewarePlan, PriceTable
+from tether.wording import plural
 
 
 class CostItem(BaseModel):
@@ -119,7 +120,7 @@ def estimate(lens: Lens, answers: Answers, prices: PriceTable, recommended: list
         if native is not None:
             native_items.append(
                 CostItem(
-                    what=f"{native.feature} × {team} user{'s' if team != 1 else ''}",
+                    what=f"{native.feature} × {plural(team, 'user')}",
                     monthly_usd=round(native.per_user_monthly_usd * team, 2),
                     source=native.source,
                     as_of=native.as_of,

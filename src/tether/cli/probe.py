@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tether.cli import progress
 from tether.cli.common import fail, load, open_db, print_json, print_table, user_errors
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def probe(
         if watch:
             _watch(watching, store, jobs, concurrency, as_json, location)
             return
-        results = asyncio.run(_once(watching, store, jobs, concurrency, location))
+        results = asyncio.run(_once(watching, store, jobs, concurrency, location, shown=progress.wanted(as_json)))
     if as_json:
         print_json([r.to_json() for r in results])
     else:
@@ -119,12 +120,25 @@ def probe(
 
 
 async def _once(
-    watching: Watching, store: Store, jobs: list[Job], concurrency: int, location: str | None
+    watching: Watching, store: Store, jobs: list[Job], concurrency: int, location: str | None, shown: bool
 ) -> list[CheckResult]:
     from tether.monitor.session import monitoring
 
-    async with monitoring(watching, store, jobs, concurrency=concurrency, location=location) as engine:
-        return await engine.run_once()
+    if not shown:
+        async with monitoring(watching, store, jobs, concurrency=concurrency, location=location) as engine:
+            return await engine.run_once()
+    bar = progress.ProbeProgress(len(jobs))
+    with bar.drawn():
+        async with monitoring(
+            watching,
+            store,
+            jobs,
+            concurrency=concurrency,
+            location=location,
+            on_start=bar.started,
+            on_result=bar.finished,
+        ) as engine:
+            return await engine.run_once()
 
 
 def _watch(
@@ -139,12 +153,16 @@ def _watch(
     last: dict[str, str] = {}
 
     def show(batch: list[CheckResult]) -> None:
+        # Every run gets its line, a steady `unknown` too: a user sees that the checks run.
         for r in batch:
             key = f"{r.integration}/{r.check}"
             if as_json:
                 typer.echo(json.dumps(r.to_json(), default=str))
-            elif last.get(key) != r.state:
-                typer.echo(f"{iso(r.started_at)}  {key}  {r.state}  {r.reason}")
+                continue
+            before = last.get(key)
+            state = str(r.state) if before in (None, r.state) else f"{r.state} (was {before})"
+            latency = "" if r.latency_ms is None else f"  {r.latency_ms:.0f} ms"
+            typer.echo(f"{iso(r.started_at)}  {key}  {state}{latency}  {r.reason}")
             last[key] = str(r.state)
 
     async def run() -> None:
@@ -154,7 +172,7 @@ def _watch(
             await engine.watch()
 
     if not as_json:
-        typer.echo(f"watching {len(jobs)} checks; Ctrl-C stops (state changes are shown)", err=True)
+        typer.echo(f"watching {len(jobs)} checks; one line per run; Ctrl-C stops", err=True)
     try:
         asyncio.run(run())
     except KeyboardInterrupt:

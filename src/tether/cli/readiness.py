@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tether.cli.common import fail, load, open_db, print_json, print_table, user_errors
+from tether.wording import article, plural
 
 if TYPE_CHECKING:
     from tether.readiness.ladder import Scorecard
@@ -75,14 +76,14 @@ def readiness(
         )
         if card.next_level is not None:
             gaps = len(card.gaps)
-            typer.echo(f"  {gaps} check{'s' if gaps != 1 else ''} to reach {card.next_level.title}")
+            typer.echo(f"  {plural(gaps, 'check')} to reach {card.next_level.title}")
         shown = [c for c in card.checks if str(c.result) != "skipped"]
         width = max((len(c.check.id) for c in shown), default=0)
         for c in sorted(shown, key=lambda c: (c.check.level, c.result == "pass")):
             typer.echo(f"  {MARKS[str(c.result)]:<12} L{c.check.level}  {c.check.id:<{width}}  {c.message}")
         skipped = [c.check.id for c in card.checks if str(c.result) == "skipped"]
         if skipped:
-            typer.echo(f"  not applicable to a {i.pattern} in {i.lifecycle}: {', '.join(skipped)}")
+            typer.echo(f"  not applicable to {article(i.pattern)} in {i.lifecycle}: {', '.join(skipped)}")
         for snap in past.get(i.name, []):
             level = ladder.levels[snap.level].title if snap.level < len(ladder.levels) else snap.level_id
             typer.echo(f"  history: {iso(snap.first_at)} – {iso(snap.last_at)}  {level}, score {snap.score:.0f}")

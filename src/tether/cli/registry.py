@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from tether.cli.common import fail, load, open_db, print_json, print_table, user_errors
+from tether.wording import plural
 
 if TYPE_CHECKING:
     from tether.registry.first_probe import Missing
@@ -85,7 +86,7 @@ def check(
                 typer.echo(f"  - {step.text}", err=True)
                 if step.command:
                     typer.echo(f"      {step.command}", err=True)
-        summary = f"{len(ws.integrations)} integrations, {len(findings)} finding{'s' if len(findings) != 1 else ''}"
+        summary = f"{plural(len(ws.integrations), 'integration')}, {plural(len(findings), 'finding')}"
         if min_level:
             summary += f", {len(below)} in production below {min_level}"
         typer.echo(summary, err=bool(findings or below))
@@ -136,7 +137,7 @@ def list_integrations(
     print_table(
         ["NAME", "PATTERN", "LIFECYCLE", "OWNER", "AI", "CHECKS"],
         [[r["name"], r["pattern"], r["lifecycle"], r["owner"] or "-", r["ai"] or "-", r["checks"]] for r in rows],
-        title=f"{ws.file.workspace.name}: {len(rows)} integrations",
+        title=f"{ws.file.workspace.name}: {plural(len(rows), 'integration')}",
     )
 
 

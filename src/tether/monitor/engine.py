@@ -44,6 +44,7 @@ log = logging.getLogger("tether.monitor")
 BatchSink = Callable[[list[CheckResult]], None]
 """Called with each committed batch of results, in order (issue 5: rollups, incidents, alerts)."""
 
+
 USER_AGENT = "tether-probe/0.1"
 POOL_SIZE = 10
 """Connections per httpx pool: the engine runs ceil(concurrency / POOL_SIZE) pools."""
@@ -61,6 +62,12 @@ class Job:
     @property
     def key(self) -> str:
         return f"{self.integration.name}/{self.check.name}"
+
+
+ProbeStarted = Callable[[Job], None]
+ProbeFinished = Callable[[Job, CheckResult], None]
+"""Progress hooks (the probe progress bar): a run starts once it holds a slot, and finishes with its
+result, before the result is batched or stored."""
 
 
 def make_jobs(
@@ -120,8 +127,12 @@ class Engine:
         prices: PriceBook | None = None,
         systems: SystemCatalogue | None = None,
         secret_names: Sequence[str] | None = None,
+        on_start: ProbeStarted | None = None,
+        on_result: ProbeFinished | None = None,
     ) -> None:
         self.jobs = list(jobs)
+        self.on_start = on_start
+        self.on_result = on_result
         self.store = store
         self.sinks = list(on_batch)
         self.concurrency = max(1, concurrency)
@@ -206,11 +217,16 @@ class Engine:
         """Run one check once; whatever happens becomes a result."""
         async with self._semaphore:
             index = self._lease()
+            if self.on_start is not None:
+                self.on_start(job)
             try:
-                return await self._probe(job, self._clients[index])
+                result = await self._probe(job, self._clients[index])
             finally:
                 if index < len(self._in_flight):
                     self._in_flight[index] -= 1
+            if self.on_result is not None:
+                self.on_result(job, result)
+            return result
 
     async def _probe(self, job: Job, client: httpx.AsyncClient) -> CheckResult:
         ctx = ProbeContext(

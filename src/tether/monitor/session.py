@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
 from tether.monitor import otel
-from tether.monitor.engine import BatchSink, Engine, Job, make_jobs
+from tether.monitor.engine import BatchSink, Engine, Job, ProbeFinished, ProbeStarted, make_jobs
 from tether.monitor.watch import Watcher
 from tether.pricing import PriceBook
 from tether.store.db import Store
@@ -63,6 +63,8 @@ async def monitoring(
     max_jitter: float | None = None,
     budget_every: float = 300.0,
     location: str | None = None,
+    on_start: ProbeStarted | None = None,
+    on_result: ProbeFinished | None = None,
 ) -> AsyncIterator[Engine]:
     """The engine, with the watcher as its first sink and `sinks` after it; with the standard
     OTEL_EXPORTER_OTLP_ENDPOINT set, OTLP metrics out too, from `location` (default: this host)."""
@@ -83,6 +85,8 @@ async def monitoring(
             systems=watching.catalogue,
             max_jitter=max_jitter,
             secret_names=watcher.secret_names,
+            on_start=on_start,
+            on_result=on_result,
         ) as engine:
             yield engine
     finally:

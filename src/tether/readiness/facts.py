@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tether.clock import iso
 from tether.model.integration import ErrorHandling
 from tether.store import Store
+from tether.wording import plural
 from tether.workspace.loader import Workspace
 
 if TYPE_CHECKING:
@@ -79,10 +80,6 @@ Facts = dict[str, Fact]
 Source = Callable[[Workspace, Store, float, dict[str, Facts]], None]
 
 
-def _plural(n: float, word: str) -> str:
-    return f"{n:g} {word}{'' if n == 1 else 's'}"
-
-
 def definition(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -> None:
     """What integrations.yaml itself says."""
     for i in ws.integrations:
@@ -95,9 +92,9 @@ def definition(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -
             f"{len(planned)} of 3 planned" + (f", missing {', '.join(missing)}" if missing else ""),
         )
         f["budget_set"] = Fact(i.budget is not None, f"${i.budget.monthly_usd:g} a month" if i.budget else "none")
-        f["checks"] = Fact(float(len(i.checks)), _plural(len(i.checks), "check"))
-        f["alert_channels"] = Fact(float(len(i.alerts)), _plural(len(i.alerts), "alert channel"))
-        f["samples_defined"] = Fact(bool(i.samples), _plural(len(i.samples), "sample suite"))
+        f["checks"] = Fact(float(len(i.checks)), plural(len(i.checks), "check"))
+        f["alert_channels"] = Fact(float(len(i.alerts)), plural(len(i.alerts), "alert channel"))
+        f["samples_defined"] = Fact(bool(i.samples), plural(len(i.samples), "sample suite"))
         f["pattern_reason_recorded"] = Fact(bool(i.pattern_reason), i.pattern_reason or "none recorded")
 
 
@@ -152,7 +149,7 @@ def monitoring(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -
     incidents = open_incidents(store.db)
     for i in ws.integrations:
         f, row = out[i.name], rows[i.name]
-        f["probe_history_days"] = Fact(float(days.get(i.name, 0)), _plural(days.get(i.name, 0), "day") + " with probes")
+        f["probe_history_days"] = Fact(float(days.get(i.name, 0)), plural(days.get(i.name, 0), "day") + " with probes")
         success = row.success_week
         f["success_rate_7d"] = Fact(
             None if success.rate is None else round(success.rate * 100, 3), success.words("7 days")
@@ -199,7 +196,7 @@ def quality(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -> N
         elif q.never_run:
             f["eval_meets_target"] = Fact(None, f"suite {q.never_run[0]} has never run")
         else:
-            f["eval_meets_target"] = Fact(True, f"{_plural(len(q.suites), 'suite')} at or above target")
+            f["eval_meets_target"] = Fact(True, f"{plural(len(q.suites), 'suite')} at or above target")
         oldest = q.as_of
         f["eval_age_days"] = Fact(
             None if q.never_run or oldest is None else round((now - oldest) / DAY, 2),

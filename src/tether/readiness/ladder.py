@@ -25,6 +25,7 @@ from tether.model.readiness import Ladder, Level, ReadinessCheck
 from tether.readiness.facts import FACTS, Facts, gather_facts
 from tether.store import Store
 from tether.store.readiness import Snapshot, record_readiness
+from tether.wording import article
 from tether.workspace.loader import Workspace
 from tether.workspace.positions import Located, Path_
 from tether.workspace.rules import load_rules_located
@@ -249,7 +250,9 @@ def _judge(check: ReadinessCheck, integration: Integration, facts: Facts, today:
     applies = check.applies_to
     if integration.pattern not in applies.patterns or integration.lifecycle not in applies.lifecycles:
         return CheckResult(
-            check, Result.SKIPPED, f"does not apply to a {integration.pattern} integration in {integration.lifecycle}"
+            check,
+            Result.SKIPPED,
+            f"does not apply to {article(integration.pattern)} integration in {integration.lifecycle}",
         )
     exemption = next((e for e in integration.exemptions if e.check == check.id), None)
     if exemption is not None and exemption.expires >= today:

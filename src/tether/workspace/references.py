@@ -11,6 +11,7 @@ from typing import Any
 from tether.errors import Problem, did_you_mean, quoted
 from tether.model.common import parse_duration
 from tether.model.systems import SystemCatalogue
+from tether.wording import article
 from tether.workspace.positions import Located, Path_
 from tether.workspace.validate import format_path
 
@@ -96,7 +97,7 @@ def reference_problems(located: Located, file: str, systems: SystemCatalogue, sy
                     f"knows are listed in {systems_file}",
                 )
             elif kind is not None and system.kind != kind:
-                add((*base, *path), f"{quoted(ref)} is not a {kind} platform (it is {system.kind})")
+                add((*base, *path), f"{quoted(ref)} is not {article(kind)} platform (it is {system.kind})")
         checks = integration.get("checks")
         for j, check in enumerate(checks if isinstance(checks, list) else []):
             if not isinstance(check, dict):

@@ -31,6 +31,7 @@ from tether.tui.screens.base import TetherScreen
 from tether.tui.screens.confirm import ConfirmScreen, acknowledge_question
 from tether.tui.widgets.chart import MetricChart
 from tether.tui.widgets.footer import FittingFooter
+from tether.wording import plural
 
 SPAN_KEYS = {"1": "1h", "2": "24h", "3": "7d", "4": "30d"}
 
@@ -199,7 +200,7 @@ class DetailScreen(TetherScreen):
         title.append(f"{i.pattern} · {i.lifecycle} · owner {i.owner or '—'}", style="dim")
         open_ones = [x for x in data.incidents if x.resolved_at is None]
         if open_ones:
-            title.append(f"   ⚑ {len(open_ones)} open incident{'s' if len(open_ones) > 1 else ''}", style="bold red")
+            title.append(f"   ⚑ {plural(len(open_ones), 'open incident')}", style="bold red")
         if f.reason:
             title.append(f"\n{f.reason}", style="italic")
         title.append("\n")

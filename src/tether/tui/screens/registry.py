@@ -17,6 +17,7 @@ from tether.tui.messages import ReadinessScored, WorkFailed
 from tether.tui.readiness import score_all
 from tether.tui.screens.base import TetherScreen
 from tether.tui.widgets.footer import FittingFooter
+from tether.wording import plural
 
 RESULT_MARKS = {
     "pass": Text("✔ pass", style="green"),
@@ -144,7 +145,7 @@ class RegistryScreen(TetherScreen):
         text.append(f" (level {card.level.number}), score {card.score:.0f}/100")
         if card.next_level is not None:
             gaps = len(card.gaps)
-            text.append(f" — {gaps} check{'s' if gaps != 1 else ''} to reach {card.next_level.title}", style="dim")
+            text.append(f" — {plural(gaps, 'check')} to reach {card.next_level.title}", style="dim")
         note.update(text)
         # The message wraps in what is left of the width, with the link under it: a column of its
         # own after a long message sat off-screen.

@@ -12,6 +12,7 @@ from textual_plotext import PlotextPlot
 
 from tether.store.rollups import SPANS
 from tether.tui.ticks import nice_ticks, tick_label
+from tether.wording import plural
 
 TICKS = 5
 SPARSE = 20
@@ -138,7 +139,7 @@ class MetricChart(PlotextPlot):
         marked = self.marked = self._mark_incidents(begin, end)
         notes = []
         if len(xs) < 3:
-            notes.append(f"{len(xs)} sample{'s' if len(xs) != 1 else ''} so far")
+            notes.append(f"{plural(len(xs), 'sample')} so far")
         if marked:
             notes.append("incidents in red")
         plt.title(heading + (f" — {', '.join(notes)}" if notes else ""))

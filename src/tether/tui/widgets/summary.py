@@ -12,6 +12,7 @@ from textual.widgets import Static
 from tether.checks.states import State
 from tether.tui import format as fmt
 from tether.tui.data import COLUMNS, Overview
+from tether.wording import plural
 
 ORDER = (State.DOWN, State.UNKNOWN, State.DEGRADED, State.HEALTHY)
 WIDE = 110
@@ -29,15 +30,14 @@ def summary_text(
         text.append("  loading the store…", style="dim")
         return text
     total = len(overview.rows)
-    text.append(f"  {total} integration{'s' if total != 1 else ''}")
+    text.append(f"  {plural(total, 'integration')}")
     if shown != total:
         text.append(f" ({shown} shown)")
     text.append("  ")
     for state in ORDER:
         text.append(f" {fmt.SYMBOLS[state]} {overview.counts.get(state, 0)} {state} ", style=fmt.STYLES[state])
     if overview.incidents:
-        many = "s" if overview.incidents != 1 else ""
-        text.append(f"   ⚑ {overview.incidents} open incident{many}", style="bold red")
+        text.append(f"   ⚑ {plural(overview.incidents, 'open incident')}", style="bold red")
     text.append("\n")
     text.append(f"spend this month {fmt.money(overview.spent)} of {fmt.money(overview.budget)} budgeted")
     heading = dict(COLUMNS)[sort].lower()

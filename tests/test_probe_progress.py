@@ -1,0 +1,71 @@
+"""`tether probe` shows its progress at a terminal and nothing of it in a pipe; `--watch` shows every run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.terminal import Terminal
+from tether.sandbox.server import Sandbox
+
+TWO_CHECKS = """\
+version: 1
+workspace: {name: progress}
+defaults: {interval: 30s, timeout: 20s}
+integrations:
+  - name: app
+    title: App
+    pattern: custom-app
+    checks:
+      - {kind: http, name: health, url: "${TETHER_SANDBOX_URL}/app/health"}
+      - {kind: http, name: crm, url: "${TETHER_SANDBOX_URL}/crm/health"}
+"""
+
+
+@pytest.fixture
+def slow_crm(sandbox: Sandbox, tmp_path: Path) -> dict[str, str]:
+    """A workspace of two checks, one of which answers after 3 s; the environment that points at the sandbox."""
+    (tmp_path / "integrations.yaml").write_text(TWO_CHECKS, encoding="utf-8")
+    sandbox.add_fault(route="/crm/health", latency=3)
+    env = {k: v for k, v in os.environ.items() if k not in ("TETHER_FILE", "TETHER_DB")}
+    return {**env, "TETHER_SANDBOX_URL": sandbox.url}
+
+
+def test_at_a_terminal_the_bar_counts_checks_and_names_the_slowest(slow_crm: dict[str, str], tmp_path: Path) -> None:
+    term = Terminal(tmp_path, "probe", env=slow_crm)
+    term.expect(b"waiting on app/crm")
+    assert term.finish() == 0
+    shown = term.text
+    assert "1/2 checks" in shown
+    assert "app/crm" in shown.split("waiting on", 1)[1]
+    # The bar is erased at the end; the results table follows it.
+    assert "healthy" in shown.rsplit("checks", 1)[1]
+
+
+def test_piped_or_json_there_is_no_bar(slow_crm: dict[str, str], tmp_path: Path) -> None:
+    for args in (["probe"], ["probe", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "tether", *args],
+            check=False,
+            cwd=tmp_path,
+            env=slow_crm,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "waiting on" not in done.stderr + done.stdout
+        assert "checks" not in done.stderr
+    assert {row["state"] for row in json.loads(done.stdout)} == {"healthy"}
+
+
+def test_json_at_a_terminal_has_no_bar(slow_crm: dict[str, str], tmp_path: Path) -> None:
+    term = Terminal(tmp_path, "probe", "--json", env=slow_crm)
+    assert term.finish() == 0
+    shown = term.text
+    assert "waiting on" not in shown
+    assert {row["state"] for row in json.loads(shown)} == {"healthy"}
