@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -58,6 +59,10 @@ class Terminal:
         while text not in self.output:
             if time.monotonic() > deadline or (not self._read(0.1) and text not in self.output):
                 raise AssertionError(f"{text!r} never appeared in:\n{self.output.decode(errors='replace')}")
+
+    def interrupt(self) -> None:
+        """Ctrl-C: SIGINT to the process, as the terminal sends it."""
+        self.proc.send_signal(signal.SIGINT)
 
     def finish(self, timeout: float = 60.0) -> int:
         """Read to the end and return the exit code."""

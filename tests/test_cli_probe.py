@@ -134,7 +134,7 @@ def test_watch_stops_cleanly_on_ctrl_c(sandbox: Sandbox, tmp_path: Path) -> None
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
+    assert proc.returncode == 130, err
     assert "stopped" in err and "Traceback" not in err
     assert "app/health  healthy" in out
     with open_store(db) as store:

@@ -70,13 +70,21 @@ rules.register(app)
 def main() -> None:
     import sys
 
+    from tether.cli.common import INTERRUPTED, interrupted
     from tether.errors import InputError
 
     # Every command turns the input errors it expects into located lines; this catches the ones
     # met deeper (a rules file read by a price book, say): located lines and exit 2, no traceback.
+    # Ctrl-C is exit 130 from any command, whatever a handler on the way made of it.
     try:
         app()
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        raise SystemExit(INTERRUPTED) from None
+    except SystemExit as exc:
+        if exc.code not in (0, None, INTERRUPTED) and interrupted(exc):
+            raise SystemExit(INTERRUPTED) from None
+        raise

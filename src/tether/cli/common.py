@@ -30,8 +30,25 @@ def options(ctx: typer.Context) -> Options:
     return root.obj if isinstance(root.obj, Options) else Options()
 
 
+INTERRUPTED = 130
+"""The exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2)."""
+
+
+def interrupted(exc: BaseException | None) -> bool:
+    """Whether `exc` comes of a Ctrl-C, even re-raised as another error (click's prompt turns it into Abort)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def fail(message: str | Sequence[Problem], code: int = 2) -> NoReturn:
-    """Print a user-facing error (no traceback) to stderr and exit."""
+    """Print a user-facing error (no traceback) to stderr and exit; after Ctrl-C, exit 130 quietly."""
+    if interrupted(sys.exc_info()[1]):
+        raise typer.Exit(INTERRUPTED)
     lines = [message] if isinstance(message, str) else [str(p) for p in message]
     for line in lines:
         typer.echo(line, err=True)

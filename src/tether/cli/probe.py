@@ -178,6 +178,7 @@ def _watch(
     except KeyboardInterrupt:
         # asyncio.run cancelled the engine, which committed its last batch before this point.
         typer.echo("stopped", err=True)
+        raise
 
 
 def ping(
@@ -259,6 +260,7 @@ def sandbox(
         asyncio.run(serve())
     except KeyboardInterrupt:
         typer.echo("stopped", err=True)
+        raise
 
 
 def _file(ctx: typer.Context) -> Path | None:

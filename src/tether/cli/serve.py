@@ -29,7 +29,6 @@ def serve(
 ) -> None:
     """Serve heartbeats (POST /ping/NAME, POST /ping/NAME/fail), GET /metrics (Prometheus) and GET /api/status."""
     import asyncio
-    import contextlib
 
     from tether.monitor.session import Watching
     from tether.server.app import ServerConfig
@@ -49,7 +48,10 @@ def serve(
     except OSError as exc:
         fail(f"error: cannot listen on {host}:{port}: {exc.strerror}")
     bound_host, bound_port = sock.getsockname()[:2]
-    typer.echo(f"tether serve on http://{bound_host}:{bound_port} (metrics at /metrics); Ctrl-C stops it", err=True)
-    server = make_server(config, sock)
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
+        server = make_server(config, sock)
+        typer.echo(f"tether serve on http://{bound_host}:{bound_port} (metrics at /metrics); Ctrl-C stops it", err=True)
         asyncio.run(server.serve(sockets=[sock]))
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+        raise

@@ -1,0 +1,100 @@
+"""Ctrl-C ends every command with exit 130 and leaves nothing half-written.
+
+Each process is interrupted once it has shown it is running (its banner, a prompt, a request at
+the sandbox), never after a sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUNDLED
+from tests.terminal import Terminal
+from tether.sandbox.server import Sandbox
+from tether.store import open_store
+
+WATCHED = """\
+version: 1
+workspace: {name: interrupted}
+defaults: {interval: 30s, timeout: 20s}
+integrations:
+  - name: app
+    title: App
+    pattern: custom-app
+    checks:
+      - {kind: http, name: health, url: "${TETHER_SANDBOX_URL}/app/health"}
+      - {kind: http, name: crm, url: "${TETHER_SANDBOX_URL}/crm/health"}
+"""
+
+
+@pytest.fixture
+def env(sandbox: Sandbox) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("TETHER_FILE", "TETHER_DB")}
+    return {**clean, "TETHER_SANDBOX_URL": sandbox.url}
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Path:
+    (tmp_path / "integrations.yaml").write_text(WATCHED, encoding="utf-8")
+    return tmp_path
+
+
+def _nothing_half_written(root: Path) -> None:
+    assert [p.name for p in root.rglob("*.tmp")] == []
+    db = root / ".tether" / "tether.db"
+    if db.exists():
+        with open_store(db) as store:
+            assert store.integrity_ok()
+
+
+def _until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def test_probe_interrupted_mid_run(sandbox: Sandbox, env: dict[str, str], watched: Path) -> None:
+    sandbox.add_fault(route="/crm/health", latency=15)
+    term = Terminal(watched, "probe", env=env)
+    _until(lambda: sandbox.requests["/crm/health"] >= 1, "the slow check was asked")
+    term.interrupt()
+    assert term.finish() == 130, term.text
+    assert "Traceback" not in term.text
+    _nothing_half_written(watched)
+
+
+@pytest.mark.parametrize(
+    ("args", "banner"),
+    [
+        (["probe", "--watch"], b"app/health  healthy"),
+        (["serve", "--port", "0"], b"tether serve on http://127.0.0.1:"),
+        (["sandbox", "--port", "0"], b"tether sandbox on http://127.0.0.1:"),
+    ],
+)
+def test_long_running_commands_stop_with_130(
+    env: dict[str, str], watched: Path, args: list[str], banner: bytes
+) -> None:
+    term = Terminal(watched, *args, env=env)
+    term.expect(banner)
+    term.interrupt()
+    assert term.finish() == 130, term.text
+    assert "stopped" in term.text and "Traceback" not in term.text
+    _nothing_half_written(watched)
+
+
+def test_advise_at_a_prompt_exits_130_without_an_error(tmp_path: Path, env: dict[str, str]) -> None:
+    shutil.copy(BUNDLED, tmp_path / "integrations.yaml")
+    term = Terminal(tmp_path, "advise", env=env)
+    term.expect(b"dev_resources")
+    term.interrupt()
+    assert term.finish() == 130, term.text
+    assert "no answer for" not in term.text and "error" not in term.text
+    _nothing_half_written(tmp_path)
