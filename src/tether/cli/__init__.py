@@ -11,10 +11,11 @@ from typing import Annotated
 
 import typer
 
-from tether.cli import advise, costs, dash, demo, docs, incidents, probe, readiness, registry, rules, serve
+from tether.cli import advise, conventions, costs, dash, demo, docs, incidents, probe, readiness, registry, rules, serve
 from tether.cli.common import Options
 
 app = typer.Typer(
+    cls=conventions.Group,
     name="tether",
     help="Connect AI to the software your business already runs, then keep watch over it.",
     no_args_is_help=False,
@@ -65,6 +66,7 @@ dash.register(app)
 demo.register(app)
 readiness.register(app)
 rules.register(app)
+conventions.keep(app)
 
 
 def main() -> None:

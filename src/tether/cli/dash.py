@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tether.cli import values
 from tether.cli.common import db_path, load, open_db, print_json, print_table
 
 if TYPE_CHECKING:
@@ -35,7 +36,14 @@ def dash(
             "Default: only when no other prober has written to the store lately.",
         ),
     ] = None,
-    refresh: Annotated[float, typer.Option(min=0.2, help="Seconds between reads of the store.")] = 2.0,
+    refresh: Annotated[
+        float,
+        typer.Option(
+            parser=values.duration(at_least=0.2),
+            metavar="<duration>",
+            help="Time between reads of the store: 2s, 500ms (a bare number is seconds).",
+        ),
+    ] = 2.0,
     as_json: Annotated[bool, typer.Option("--json", help="Without a terminal: the status as JSON.")] = False,
 ) -> None:
     """Open the live dashboard: health, charts, incidents, runbooks, the advisor wizard.

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tether.cli import values
 from tether.cli.common import fail, load, user_errors
 
 if TYPE_CHECKING:
@@ -22,7 +23,9 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Sandbox port on 127.0.0.1 (0: any free one).")] = 0,
+    port: Annotated[
+        int, typer.Option(parser=values.port, metavar="<port>", help="Sandbox port on 127.0.0.1 (0: any free one).")
+    ] = 0,
     keep: Annotated[
         Path | None,
         typer.Option(

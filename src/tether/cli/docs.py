@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tether.cli import values
 from tether.cli.common import fail, load, open_db, print_json, user_errors
 
 REFRESH = "tether docs"
@@ -36,7 +37,13 @@ def docs(
         typer.Option("--ai-base-url", help="Messages API base URL (default: $ANTHROPIC_BASE_URL, else Anthropic's)."),
     ] = None,
     ai_max_tokens: Annotated[
-        int, typer.Option("--ai-max-tokens", min=1, help="Cap on input plus output tokens for one run.")
+        int,
+        typer.Option(
+            "--ai-max-tokens",
+            parser=values.count(1),
+            metavar="<count>",
+            help="Cap on input plus output tokens for one run.",
+        ),
     ] = 20_000,
     as_json: Annotated[bool, typer.Option("--json", help="What was written (or is stale) as JSON.")] = False,
 ) -> None:

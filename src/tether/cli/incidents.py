@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from tether.cli import values
 from tether.cli.common import load, open_db, print_json, print_table, user_errors
 
 
@@ -17,7 +18,7 @@ def register(app: typer.Typer) -> None:
 def list_incidents(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="Only incidents still open.")] = False,
-    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    limit: Annotated[int, typer.Option(parser=values.count(1), metavar="<count>", help="How many, newest first.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Incidents as JSON.")] = False,
 ) -> None:
     """List incidents, newest first: what failed, why, and when it opened, was acknowledged, resolved."""

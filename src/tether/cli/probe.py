@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tether.cli import progress
+from tether.cli import progress, values
 from tether.cli.common import fail, load, open_db, print_json, print_table, user_errors
 
 if TYPE_CHECKING:
@@ -63,7 +63,9 @@ def probe(
     scenario: Annotated[
         str | None, typer.Option(help="Sandbox scenario: a YAML file or a bundled name (demo).", show_default=False)
     ] = None,
-    concurrency: Annotated[int, typer.Option(min=1, max=1000, help="Checks in flight at once.")] = 50,
+    concurrency: Annotated[
+        int, typer.Option(parser=values.count(1, 1000), metavar="<1-1000>", help="Checks in flight at once.")
+    ] = 50,
     location: Annotated[
         str | None,
         typer.Option(
@@ -186,7 +188,13 @@ def ping(
     name: Annotated[str, typer.Argument(help="The integration (or integration/check) whose automation ran.")],
     failed: Annotated[bool, typer.Option("--fail", help="The run failed.")] = False,
     duration: Annotated[
-        float | None, typer.Option(min=0, help="How long the run took, in seconds.", show_default=False)
+        float | None,
+        typer.Option(
+            parser=values.duration(),
+            metavar="<duration>",
+            help="How long the run took: 2.5s, 250ms, 1m (a bare number is seconds).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Record a heartbeat for an automation that cannot be polled (Zapier, Make)."""
@@ -212,7 +220,9 @@ def ping(
 
 def sandbox(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = SANDBOX_PORT,
+    port: Annotated[
+        int, typer.Option(parser=values.port, metavar="<port>", help="Port on 127.0.0.1 (0: any free one).")
+    ] = SANDBOX_PORT,
     scenario: Annotated[
         str | None, typer.Option(help="A scenario YAML file or a bundled name (demo).", show_default=False)
     ] = None,

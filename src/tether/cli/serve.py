@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from tether.cli import values
 from tether.cli.common import db_path, fail, load, open_db, user_errors
 
 
@@ -18,7 +19,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default; pick another with care).")] = (
         "127.0.0.1"
     ),
-    port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).", min=0, max=65535)] = 8787,
+    port: Annotated[
+        int, typer.Option(parser=values.port, metavar="<port>", help="Port to listen on (0 picks a free one).")
+    ] = 8787,
     probe: Annotated[bool, typer.Option("--probe", help="Also run the probe schedule in this process.")] = False,
     location: Annotated[
         str | None,
