@@ -69,23 +69,26 @@ HEARTBEAT = {"kind": "heartbeat", "name": "zap-ran", "period": "1h", "grace": "1
 async def test_heartbeat_never_pinged_is_unknown(probe_check: ProbeCheck) -> None:
     row = await probe_check(HEARTBEAT)
     assert (row["state"], row["category"]) == ("unknown", "no_data")
+    assert row["reason"] == "no ping received yet (expected every 1h, grace 15m)"
     assert row["latency_ms"] is None
 
 
 @pytest.mark.parametrize(
-    ("age", "ok", "state", "category"),
+    ("age", "ok", "state", "category", "reason"),
     [
-        (600, True, "healthy", "ok"),
-        (3600 + 800, True, "healthy", "ok"),
-        (3600 + 1000, True, "down", "missed_ping"),
-        (60, False, "down", "failed_run"),
+        (600, True, "healthy", "ok", "last ping at {at}"),
+        (3600 + 800, True, "healthy", "ok", "last ping at {at}"),
+        (3600 + 1000, True, "down", "missed_ping", "no ping since {at} (expected every 1h, grace 15m)"),
+        (60, False, "down", "failed_run", "the last run, at {at}, reported a failure"),
     ],
 )
 async def test_heartbeat_age_against_period_and_grace(
-    store: Store, probe_check: ProbeCheck, age: float, ok: bool, state: str, category: str
+    store: Store, probe_check: ProbeCheck, age: float, ok: bool, state: str, category: str, reason: str
 ) -> None:
     at = clock.now() - age
     record_pings(store, [PingRecord("subject", "zap-ran", at, ok, duration_s=4.2)], lambda _i, _t: False, clock.now())
     row = await probe_check(HEARTBEAT)
     assert (row["state"], row["category"]) == (state, category), row["reason"]
+    # A stored reason names the ping's time, not its age, which would go stale.
+    assert row["reason"] == reason.format(at=clock.iso(at))
     assert row["metrics"]["duration_s"] == 4.2

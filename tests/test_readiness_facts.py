@@ -9,6 +9,7 @@ import pytest
 from tests.readiness_support import NOW, write_workspace
 from tether.checks.result import CheckResult
 from tether.checks.states import State
+from tether.clock import iso
 from tether.docs.check import apply, plan
 from tether.docs.gather import gather
 from tether.docs.render import render_documents
@@ -180,6 +181,9 @@ def test_quality_facts_from_the_latest_run_of_each_suite(ws: Workspace, store: S
         "eval_meets_target": True,
         "eval_age_days": 3.0,
     }
+    # What a stored assessment shows: the time of the oldest suite's run, not an age that goes stale.
+    shown = gather_facts(ws, store, NOW, [sources.quality])["app"]["eval_age_days"].shown
+    assert shown == f"quality last measured at {iso(NOW - 3 * DAY)}"
     save_run(store, _run("tone", 1, 3, NOW - 60))  # the newest run replaces the suite's figure
     latest = gather_facts(ws, store, NOW, [sources.quality])["app"]
     assert latest["eval_meets_target"].value is False

@@ -202,7 +202,7 @@ def quality(ws: Workspace, store: Store, now: float, out: dict[str, Facts]) -> N
             None if q.never_run or oldest is None else round((now - oldest) / DAY, 2),
             f"suite {q.never_run[0]} has never run"
             if q.never_run
-            else f"quality last measured {(now - (oldest or now)) / DAY:.1f} days ago",
+            else f"quality last measured at {iso(oldest or now)}",
         )
 
 
