@@ -28,6 +28,7 @@ from tether import clock
 from tether.checks.result import CheckResult
 from tether.checks.states import State
 from tether.cli import app
+from tether.clock import stamped
 from tether.docs.gather import gather
 from tether.docs.render import render_documents
 from tether.figures import Basis, IntegrationFigures, Source, read_figures
@@ -263,7 +264,8 @@ def test_api_status_is_the_figures(seeded: Seeded) -> None:
     ws, path, truth = seeded
     with _served(path, ws) as url:
         status = httpx.get(f"{url}/api/status", timeout=30).json()
-    assert status["integrations"] == json.loads(json.dumps([f.to_json() for f in truth]))
+    # The same figures, their times as ISO 8601 with the epoch beside (as every JSON out of tether).
+    assert status["integrations"] == json.loads(json.dumps(stamped([f.to_json() for f in truth])))
 
 
 def _samples(exposition: str) -> dict[str, float]:

@@ -15,7 +15,7 @@ from tether.errors import InputError, Problem, did_you_mean, display_path
 from tether.workspace.positions import Located
 from tether.workspace.validate import parse_located, read_text
 
-AnswerValue = str | list[str] | float
+AnswerValue = str | list[str] | int | float
 Answers = dict[str, AnswerValue]
 
 
@@ -68,7 +68,7 @@ def validate_answer(question: Question, value: object) -> AnswerValue:
             raise AnswerProblem(f"{question.id} is at least {question.minimum:g}")
         if question.maximum is not None and number > question.maximum:
             raise AnswerProblem(f"{question.id} is at most {question.maximum:g}")
-        return number
+        return int(number) if question.integer else number
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)  # `use_case: 2` in YAML is a number; it is the same slip as a typed 2
     if not isinstance(value, str):

@@ -96,7 +96,10 @@ def open_db(ctx: typer.Context, ws: Workspace) -> Store:
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    """JSON for scripts: times as ISO 8601 with the epoch beside them (clock.stamped)."""
+    from tether.clock import stamped
+
+    typer.echo(json.dumps(stamped(data), indent=2, default=str, ensure_ascii=False))
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:

@@ -96,7 +96,7 @@ def costs(
     if as_json:
         print_json(
             {
-                "month_start": month.start,
+                "month_starts_at": month.start,
                 "integrations": [r.cost.to_json() for r in rows],
                 "providers": providers,
                 "notes": notes,

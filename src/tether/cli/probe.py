@@ -149,7 +149,7 @@ def _watch(
     import asyncio
     import json
 
-    from tether.clock import iso
+    from tether.clock import iso, stamped
     from tether.monitor.session import monitoring
 
     last: dict[str, str] = {}
@@ -159,7 +159,7 @@ def _watch(
         for r in batch:
             key = f"{r.integration}/{r.check}"
             if as_json:
-                typer.echo(json.dumps(r.to_json(), default=str))
+                typer.echo(json.dumps(stamped(r.to_json()), default=str))
                 continue
             before = last.get(key)
             state = str(r.state) if before in (None, r.state) else f"{r.state} (was {before})"

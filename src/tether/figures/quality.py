@@ -38,7 +38,7 @@ class QualityFigures:
         return {
             "pass_rate": self.pass_rate,
             "graded": self.graded,
-            "as_of": self.as_of,
+            "measured_at": self.as_of,  # the oldest suite run behind the figure
             "suites": [
                 {
                     "suite": s.suite,

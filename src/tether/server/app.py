@@ -228,7 +228,7 @@ class Server:
             log.warning("ping for %s/%s not stored: %s", integration.name, check.name, exc)
             return error(500, f"the ping could not be stored: {type(exc).__name__}")
         reply = {"ok": True, "integration": integration.name, "check": check.name, "run_ok": ok, "at": record.at}
-        return Response(_JSON.encode(reply).encode(), media_type="application/json")
+        return Response(_JSON.encode(clock.stamped(reply)).encode(), media_type="application/json")
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -251,14 +251,16 @@ class Server:
         assert self.reader is not None
         reader = self.reader
 
-        def read() -> dict[str, Any]:
+        def read() -> Any:
             now = clock.now()
             rows = read_figures(self.config.file, reader, now, self.config.book)
-            return {
-                "generated_at": clock.iso(now),
-                "integrations": [r.to_json() for r in rows],
-                "incidents": [i.to_json() for i in incident_store.open_incidents(reader.db)],
-            }
+            return clock.stamped(
+                {
+                    "generated_at": now,
+                    "integrations": [r.to_json() for r in rows],
+                    "incidents": [i.to_json() for i in incident_store.open_incidents(reader.db)],
+                }
+            )
 
         return JSONResponse(await self._read(read))
 
