@@ -92,7 +92,8 @@ def test_check_min_level_says_why_in_words(workspace: Path, runner: CliRunner) -
     assert result.stdout.startswith(
         "lead-intake-zapier is in production at Pilot-ready (score 56), below Production-ready; first gap: "
     )
-    assert "5 integrations, 0 findings, 2 in production below production-ready" in result.stderr
+    # The level spelled as everywhere else (its title), though typed as its id.
+    assert "5 integrations, 0 findings, 2 in production below Production-ready" in result.stderr
 
 
 def test_check_without_min_level_is_unchanged(workspace: Path, runner: CliRunner) -> None:

@@ -89,6 +89,15 @@ def readiness(
             typer.echo(f"  history: {iso(snap.first_at)} – {iso(snap.last_at)}  {level}, score {snap.score:.0f}")
 
 
+def readiness_level_title(ws: Workspace, wanted: str) -> str:
+    """The title of the level `wanted` names (`pilot-ready`, `1`, `Pilot-ready`): Pilot-ready."""
+    from tether.readiness.ladder import load_ladder
+
+    with user_errors():
+        level = load_ladder(ws.root).find_level(wanted)
+    return wanted if level is None else level.title
+
+
 def readiness_gate(ctx: typer.Context, ws: Workspace, wanted: str) -> list[dict[str, Any]]:
     """`tether check --min-level`: every integration in production whose level is below `wanted`."""
     from tether.model.common import Lifecycle

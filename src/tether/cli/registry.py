@@ -57,7 +57,7 @@ def check(
     ] = None,
 ) -> None:
     """Validate integrations.yaml and the rules it uses (exit 0 clean, 1 findings, 2 unusable input)."""
-    from tether.cli.readiness import readiness_gate
+    from tether.cli.readiness import readiness_gate, readiness_level_title
     from tether.lint import lint
 
     ws = load(ctx)
@@ -88,7 +88,7 @@ def check(
                     typer.echo(f"      {step.command}", err=True)
         summary = f"{plural(len(ws.integrations), 'integration')}, {plural(len(findings), 'finding')}"
         if min_level:
-            summary += f", {len(below)} in production below {min_level}"
+            summary += f", {len(below)} in production below {readiness_level_title(ws, min_level)}"
         typer.echo(summary, err=bool(findings or below))
     raise typer.Exit(1 if findings or below else 0)
 

@@ -242,7 +242,7 @@ def overview(ws: Workspace, store: Store, now: float, book: PriceBook, previous:
     if previous is not None and _still(previous, seen, now):
         return replace(previous, now=now, quiet=_quiet(ws, previous.last_result, now))
     figures = read_figures(ws.file, store, now, book)
-    levels = readiness.levels(store)
+    levels = readiness.levels(store, ws)
     by_name = {i.name: i for i in ws.integrations}
     before = {} if previous is None else {r.name: r for r in previous.rows}
     rows = [_row(f, by_name[f.name], levels.get(f.name), before.get(f.name)) for f in figures]

@@ -17,9 +17,16 @@ if TYPE_CHECKING:
     from tether.readiness.ladder import Scorecard
 
 
-def levels(store: Store) -> dict[str, str]:
-    """Each scored integration's latest level id (e.g. pilot-ready), in one query."""
-    return {name: snap.level_id for name, snap in latest_readiness(store).items()}
+def levels(store: Store, ws: Workspace) -> dict[str, str]:
+    """Each scored integration's latest level by its title (Pilot-ready), the one spelling people read."""
+    from tether.model.readiness import Ladder
+    from tether.workspace.rules import load_rules
+
+    latest = latest_readiness(store)
+    if not latest:
+        return {}
+    titles = {level.id: level.title for level in load_rules("readiness.yaml", Ladder, ws.root).levels}
+    return {name: titles.get(snap.level_id, snap.level_id) for name, snap in latest.items()}
 
 
 def score_all(ws: Workspace, store: Store, now: float) -> list[Scorecard]:
