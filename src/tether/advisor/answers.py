@@ -52,9 +52,10 @@ def validate_answer(question: Question, value: object) -> AnswerValue:
         chosen = [_check_choice(question, v) for v in values]
         if len(set(chosen)) != len(chosen):
             raise AnswerProblem("a choice is listed twice")
-        exclusive = [c for c in chosen if (choice := question.choice(c)) is not None and choice.none_of_these]
+        exclusive = [choice for c in chosen if (choice := question.choice(c)) is not None and choice.none_of_these]
         if exclusive and len(chosen) > 1:
-            raise AnswerProblem(f"{exclusive[0]!r} means none of these; it cannot be combined with other choices")
+            # The wizard shows titles, so the messages it can meet name no internal id.
+            raise AnswerProblem(f"“{exclusive[0].title}” cannot be combined with other choices")
         return chosen
     if kind is QuestionKind.NUMBER:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -63,11 +64,11 @@ def validate_answer(question: Question, value: object) -> AnswerValue:
         if not math.isfinite(number):
             raise AnswerProblem("the number must be finite")
         if question.integer and not number.is_integer():
-            raise AnswerProblem(f"{question.id} takes a whole number")
+            raise AnswerProblem(f"this question takes a whole number, not {number:g}")
         if question.minimum is not None and number < question.minimum:
-            raise AnswerProblem(f"{question.id} is at least {question.minimum:g}")
+            raise AnswerProblem(f"this question takes at least {question.minimum:g}, not {number:g}")
         if question.maximum is not None and number > question.maximum:
-            raise AnswerProblem(f"{question.id} is at most {question.maximum:g}")
+            raise AnswerProblem(f"this question takes at most {question.maximum:g}, not {number:g}")
         return int(number) if question.integer else number
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)  # `use_case: 2` in YAML is a number; it is the same slip as a typed 2
@@ -114,7 +115,7 @@ def parse_typed(question: Question, text: str) -> AnswerValue | None:
         try:
             number = float(text.replace(",", "").replace("_", ""))
         except ValueError:
-            raise AnswerProblem(f"{question.id} takes a number, such as 1200") from None
+            raise AnswerProblem("this question takes a number, such as 1200") from None
         return validate_answer(question, number)
     return validate_answer(question, text)
 
