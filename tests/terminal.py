@@ -53,11 +53,11 @@ class Terminal:
         self.output += chunk
         return bool(chunk)
 
-    def expect(self, text: bytes, timeout: float = 30.0) -> None:
-        """Wait until `text` has been written; AssertionError with the output so far if it is not."""
+    def expect(self, text: bytes, timeout: float = 30.0, times: int = 1) -> None:
+        """Wait until `text` has been written (`times` times); AssertionError with the output so far if not."""
         deadline = time.monotonic() + timeout
-        while text not in self.output:
-            if time.monotonic() > deadline or (not self._read(0.1) and text not in self.output):
+        while self.output.count(text) < times:
+            if time.monotonic() > deadline or (not self._read(0.1) and self.output.count(text) < times):
                 raise AssertionError(f"{text!r} never appeared in:\n{self.output.decode(errors='replace')}")
 
     def interrupt(self) -> None:

@@ -69,3 +69,30 @@ def test_json_at_a_terminal_has_no_bar(slow_crm: dict[str, str], tmp_path: Path)
     shown = term.text
     assert "waiting on" not in shown
     assert {row["state"] for row in json.loads(shown)} == {"healthy"}
+
+
+WATCHED_BEAT = """\
+version: 1
+workspace: {name: watched}
+defaults: {interval: 2s, timeout: 1.8s}
+integrations:
+  - name: app
+    title: App
+    pattern: custom-app
+    checks:
+      - {kind: http, name: health, url: "${TETHER_SANDBOX_URL}/app/health"}
+      - {kind: heartbeat, name: beat, period: 1h}
+"""
+
+
+def test_watch_prints_every_run_even_of_a_check_that_stays_unknown(sandbox: Sandbox, tmp_path: Path) -> None:
+    (tmp_path / "integrations.yaml").write_text(WATCHED_BEAT, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("TETHER_FILE", "TETHER_DB")}
+    term = Terminal(tmp_path, "probe", "--watch", env={**env, "TETHER_SANDBOX_URL": sandbox.url})
+    term.expect(b"app/beat  unknown", timeout=60, times=2)
+    term.interrupt()
+    assert term.finish() == 130
+    beats = [line for line in term.text.splitlines() if "app/beat" in line]
+    assert len(beats) >= 2, term.text
+    assert all(line.split("  ")[2] == "unknown" for line in beats)
+    assert all("no ping received yet" in line for line in beats)
