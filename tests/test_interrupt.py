@@ -98,3 +98,12 @@ def test_advise_at_a_prompt_exits_130_without_an_error(tmp_path: Path, env: dict
     assert term.finish() == 130, term.text
     assert "no answer for" not in term.text and "error" not in term.text
     _nothing_half_written(tmp_path)
+
+
+def test_the_dashboard_quits_with_130_on_sigint(env: dict[str, str], watched: Path) -> None:
+    term = Terminal(watched, "dash", "--no-probe", env=env)
+    term.expect(b"Quit")  # the footer: the app is up and drawn
+    term.interrupt()
+    assert term.finish() == 130, term.text
+    assert "Traceback" not in term.text
+    _nothing_half_written(watched)

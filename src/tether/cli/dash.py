@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tether.cli import values
-from tether.cli.common import db_path, load, open_db, print_json, print_table
+from tether.cli.common import INTERRUPTED, db_path, load, open_db, print_json, print_table
 
 if TYPE_CHECKING:
     from tether.store import Store
@@ -148,6 +148,8 @@ def launch(
     if app.prober is not None:
         # The screen is gone already; the schedule finishes its batch (each probe has a timeout).
         app.prober.join(30)
+    if app.return_code == INTERRUPTED:
+        raise typer.Exit(INTERRUPTED)
     return app
 
 

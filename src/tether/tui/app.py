@@ -10,6 +10,7 @@ reading the store (SQLite in WAL mode) on the refresh timer.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -107,9 +108,21 @@ class TetherApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = self.settings.theme
+        self._exit_on_sigint()
         self.refresh_overview()
         if self.settings.probe:
             self.start_probing()
+
+    def _exit_on_sigint(self) -> None:
+        """SIGINT (kill -INT, or Ctrl-C where the terminal still sends it) quits with exit code 130,
+        as every tether command does; in the dashboard the Ctrl-C key itself stays Textual's."""
+        import asyncio
+        import signal
+
+        if self.is_headless:  # tests and benchmarks drive the app; their loop's SIGINT stays theirs
+            return
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, lambda: self.exit(return_code=130))
 
     def start_probing(self) -> None:
         """Run the probe schedule in this process (a worker thread), unless it already runs."""
