@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -114,3 +116,22 @@ def test_plural(count: float, word: str, many: str | None, said: str) -> None:
 )
 def test_article(word: str, said: str) -> None:
     assert article(word) == said
+
+
+ONE_BRIDGE = """\
+version: 1
+workspace: {name: ab}
+integrations:
+  - name: leads
+    title: Leads
+    pattern: automation-bridge
+    lifecycle: idea
+"""
+
+
+def test_counts_and_articles_agree_in_what_commands_print(workspace: Path, runner: CliRunner) -> None:
+    (workspace / "integrations.yaml").write_text(ONE_BRIDGE, encoding="utf-8")
+    assert runner.invoke(app, ["check"], env=WIDE).stdout.strip() == "1 integration, 0 findings"
+    assert "ab: 1 integration" in runner.invoke(app, ["list"], env=WIDE).stdout
+    shown = runner.invoke(app, ["readiness"], env=WIDE).stdout
+    assert "not applicable to an automation-bridge in idea: no-open-incident" in shown

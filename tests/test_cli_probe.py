@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.probe_support import app_workspace, sandbox_env
 from tether.cli import app
 from tether.sandbox.server import Sandbox
 from tether.store import open_store
@@ -103,23 +103,9 @@ def test_a_bad_scenario_is_a_located_error(workspace: Path, runner: CliRunner) -
     assert result.stderr.startswith("bad.yaml:3:5: faults[0].stauts: unknown key 'stauts' (did you mean 'status'?)")
 
 
-WATCHED = """\
-version: 1
-workspace: {name: watch}
-defaults: {interval: 2s, timeout: 1.8s}
-integrations:
-  - name: app
-    title: App
-    pattern: custom-app
-    checks:
-      - {kind: http, name: health, url: "${TETHER_SANDBOX_URL}/app/health"}
-      - {kind: http, name: crm, url: "${TETHER_SANDBOX_URL}/crm/health"}
-"""
-
-
 def test_watch_stops_cleanly_on_ctrl_c(sandbox: Sandbox, tmp_path: Path) -> None:
-    (tmp_path / "integrations.yaml").write_text(WATCHED, encoding="utf-8")
-    env = {**os.environ, "TETHER_SANDBOX_URL": sandbox.url}
+    app_workspace(tmp_path, "health", "crm", interval="2s", timeout="1.8s")
+    env = sandbox_env(sandbox)
     proc = subprocess.Popen(
         [sys.executable, "-m", "tether", "probe", "--watch"],
         cwd=tmp_path,

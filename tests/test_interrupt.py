@@ -6,7 +6,6 @@ the sandbox), never after a sleep.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -15,34 +14,20 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BUNDLED
+from tests.probe_support import app_workspace, sandbox_env
 from tests.terminal import Terminal
 from tether.sandbox.server import Sandbox
 from tether.store import open_store
 
-WATCHED = """\
-version: 1
-workspace: {name: interrupted}
-defaults: {interval: 30s, timeout: 20s}
-integrations:
-  - name: app
-    title: App
-    pattern: custom-app
-    checks:
-      - {kind: http, name: health, url: "${TETHER_SANDBOX_URL}/app/health"}
-      - {kind: http, name: crm, url: "${TETHER_SANDBOX_URL}/crm/health"}
-"""
-
 
 @pytest.fixture
 def env(sandbox: Sandbox) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if k not in ("TETHER_FILE", "TETHER_DB")}
-    return {**clean, "TETHER_SANDBOX_URL": sandbox.url}
+    return sandbox_env(sandbox)
 
 
 @pytest.fixture
 def watched(tmp_path: Path) -> Path:
-    (tmp_path / "integrations.yaml").write_text(WATCHED, encoding="utf-8")
-    return tmp_path
+    return app_workspace(tmp_path, "health", "crm")
 
 
 def _nothing_half_written(root: Path) -> None:

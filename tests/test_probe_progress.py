@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.probe_support import app_workspace, sandbox_env
 from tests.terminal import Terminal
 from tether.sandbox.server import Sandbox
-
-TWO_CHECKS = """\
-version: 1
-workspace: {name: progress}
-defaults: {interval: 30s, timeout: 20s}
-integrations:
-  - name: app
-    title: App
-    pattern: custom-app
-    checks:
-      - {kind: http, name: health, url: "${TETHER_SANDBOX_URL}/app/health"}
-      - {kind: http, name: crm, url: "${TETHER_SANDBOX_URL}/crm/health"}
-"""
 
 
 @pytest.fixture
 def slow_crm(sandbox: Sandbox, tmp_path: Path) -> dict[str, str]:
     """A workspace of two checks, one of which answers after 3 s; the environment that points at the sandbox."""
-    (tmp_path / "integrations.yaml").write_text(TWO_CHECKS, encoding="utf-8")
+    app_workspace(tmp_path, "health", "crm")
     sandbox.add_fault(route="/crm/health", latency=3)
-    env = {k: v for k, v in os.environ.items() if k not in ("TETHER_FILE", "TETHER_DB")}
-    return {**env, "TETHER_SANDBOX_URL": sandbox.url}
+    return sandbox_env(sandbox)
 
 
 def test_at_a_terminal_the_bar_counts_checks_and_names_the_slowest(slow_crm: dict[str, str], tmp_path: Path) -> None:
@@ -71,24 +57,9 @@ def test_json_at_a_terminal_has_no_bar(slow_crm: dict[str, str], tmp_path: Path)
     assert {row["state"] for row in json.loads(shown)} == {"healthy"}
 
 
-WATCHED_BEAT = """\
-version: 1
-workspace: {name: watched}
-defaults: {interval: 2s, timeout: 1.8s}
-integrations:
-  - name: app
-    title: App
-    pattern: custom-app
-    checks:
-      - {kind: http, name: health, url: "${TETHER_SANDBOX_URL}/app/health"}
-      - {kind: heartbeat, name: beat, period: 1h}
-"""
-
-
 def test_watch_prints_every_run_even_of_a_check_that_stays_unknown(sandbox: Sandbox, tmp_path: Path) -> None:
-    (tmp_path / "integrations.yaml").write_text(WATCHED_BEAT, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("TETHER_FILE", "TETHER_DB")}
-    term = Terminal(tmp_path, "probe", "--watch", env={**env, "TETHER_SANDBOX_URL": sandbox.url})
+    app_workspace(tmp_path, "health", "beat", interval="2s", timeout="1.8s")
+    term = Terminal(tmp_path, "probe", "--watch", env=sandbox_env(sandbox))
     term.expect(b"app/beat  unknown", timeout=60, times=2)
     term.interrupt()
     assert term.finish() == 130
