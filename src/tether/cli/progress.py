@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, Task, TaskID
     from rich.text import Text
 
@@ -61,8 +62,8 @@ class ProbeProgress:
         return "" if found is None else f"waiting on {found[0]} ({found[1]:.1f}s)"
 
     @contextmanager
-    def drawn(self) -> Iterator[ProbeProgress]:
-        """Show the bar on stderr while the block runs; it is erased when the block ends."""
+    def drawn(self, console: Console | None = None) -> Iterator[ProbeProgress]:
+        """Show the bar (on stderr by default) while the block runs; it is erased when the block ends."""
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn
         from rich.text import Text
@@ -80,7 +81,7 @@ class ProbeProgress:
             MofNCompleteColumn(),
             TextColumn("checks"),
             Slowest(),
-            console=Console(stderr=True),
+            console=console or Console(stderr=True),
             transient=True,
         )
         with bar:
