@@ -72,12 +72,12 @@ conventions.keep(app)
 def main() -> None:
     import sys
 
-    from tether.cli.common import INTERRUPTED, interrupted
+    from tether.cli.common import INTERRUPTED
     from tether.errors import InputError
 
     # Every command turns the input errors it expects into located lines; this catches the ones
     # met deeper (a rules file read by a price book, say): located lines and exit 2, no traceback.
-    # Ctrl-C is exit 130 from any command, whatever a handler on the way made of it.
+    # Ctrl-C inside a command is 130 already (cli.conventions); this is for one before or after it.
     try:
         app()
     except InputError as exc:
@@ -86,7 +86,3 @@ def main() -> None:
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         raise SystemExit(INTERRUPTED) from None
-    except SystemExit as exc:
-        if exc.code not in (0, None, INTERRUPTED) and interrupted(exc):
-            raise SystemExit(INTERRUPTED) from None
-        raise

@@ -5,6 +5,8 @@
 - A flag takes no value, so its help shows no type (`--json`, not `--json <bool>`).
 - A usage error (a bad value, an unknown option) is one line on stderr and exit 2, with where
   to look: `error: --port: ...; see 'tether serve --help'`.
+- Ctrl-C is exit 130 (typer maps a KeyboardInterrupt; a prompt's, turned into Abort, is mapped
+  here; one a command catches is mapped by `common.fail`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import DefaultPlaceholder
+
+from tether.cli.common import INTERRUPTED, interrupted
 
 _LINE_BREAK = re.compile(r"(?<=\S)\n(?=[^\s\-*|`])")
 """A single line break inside a paragraph: not before a list item, an indented line or a table."""
@@ -65,7 +69,9 @@ class Group(TyperGroup):
             return super().main(*args, **kwargs)
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})
-        except typer.Abort:
+        except typer.Abort as exc:
+            if interrupted(exc):  # Ctrl-C at a prompt, which click turns into Abort
+                sys.exit(INTERRUPTED)
             typer.echo("Aborted!", err=True)
             sys.exit(1)
         except typer.TyperException as exc:

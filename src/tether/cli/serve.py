@@ -51,10 +51,23 @@ def serve(
     except OSError as exc:
         fail(f"error: cannot listen on {host}:{port}: {exc.strerror}")
     bound_host, bound_port = sock.getsockname()[:2]
-    try:
-        server = make_server(config, sock)
+    server = make_server(config, sock)
+
+    async def announce() -> None:
+        # Said once uvicorn has started and handles Ctrl-C itself: from then on it stops cleanly.
+        while not server.started:
+            await asyncio.sleep(0.05)
         typer.echo(f"tether serve on http://{bound_host}:{bound_port} (metrics at /metrics); Ctrl-C stops it", err=True)
-        asyncio.run(server.serve(sockets=[sock]))
+
+    async def run() -> None:
+        ready = asyncio.create_task(announce())
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            ready.cancel()
+
+    try:
+        asyncio.run(run())
     except KeyboardInterrupt:
         typer.echo("stopped", err=True)
         raise
