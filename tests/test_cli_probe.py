@@ -132,7 +132,7 @@ def test_watch_stops_cleanly_on_ctrl_c(sandbox: Sandbox, tmp_path: Path) -> None
 
 @pytest.mark.parametrize(("given", "seconds"), [("2.5s", 2.5), ("250ms", 0.25), ("1m", 60.0), ("3.5", 3.5)])
 def test_ping_duration_takes_units(pointed: Sandbox, runner: CliRunner, given: str, seconds: float) -> None:
-    pinged = runner.invoke(app, ["ping", "lead-intake-zapier", "--duration", given])
+    pinged = runner.invoke(app, ["ping", "support-portal-rag", "--duration", given])
     assert pinged.exit_code == 0, pinged.stderr
-    row = json.loads(runner.invoke(app, ["probe", "lead-intake-zapier/zap-ran", "--json"]).stdout)[0]
+    row = json.loads(runner.invoke(app, ["probe", "support-portal-rag/answered", "--json"]).stdout)[0]
     assert row["metrics"]["duration_s"] == seconds

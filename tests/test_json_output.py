@@ -52,10 +52,10 @@ def test_probe_json_times_are_iso_8601_with_the_epoch_beside(
     sandbox: Sandbox, workspace: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TETHER_SANDBOX_URL", sandbox.url)
-    for name in ("ANTHROPIC_API_KEY", "N8N_API_KEY", "LEAD_ZAP_PING_TOKEN"):
+    for name in ("ANTHROPIC_API_KEY", "N8N_API_KEY", "ZAPIER_TOKEN", "PORTAL_PING_TOKEN"):
         monkeypatch.setenv(name, "sandbox-key")
-    assert runner.invoke(app, ["ping", "lead-intake-zapier"]).exit_code == 0
-    rows = json.loads(runner.invoke(app, ["probe", "lead-intake-zapier", "--json"]).stdout)
+    assert runner.invoke(app, ["ping", "support-portal-rag"]).exit_code == 0
+    rows = json.loads(runner.invoke(app, ["probe", "support-portal-rag", "--json"]).stdout)
     for row in rows:
         assert ISO.match(row["started_at"]), row["started_at"]
         assert datetime.fromisoformat(row["started_at"]).timestamp() == int(row["started_at_epoch"])

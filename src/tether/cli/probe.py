@@ -10,6 +10,7 @@ import typer
 
 from tether.cli import progress, values
 from tether.cli.common import fail, load, open_db, print_json, print_table, user_errors
+from tether.wording import plural
 
 if TYPE_CHECKING:
     from tether.checks.result import CheckResult
@@ -35,9 +36,12 @@ def _jobs(ws: Workspace, names: list[str]) -> list[Job]:
     raise AssertionError("unreachable")
 
 
+def _latency(result: CheckResult) -> str:
+    return "" if result.latency_ms is None else f"{result.latency_ms:.0f} ms"
+
+
 def _row(result: CheckResult) -> list[Any]:
-    latency = "" if result.latency_ms is None else f"{result.latency_ms:.0f} ms"
-    return [result.integration, result.check, result.kind, str(result.state), latency, result.reason]
+    return [result.integration, result.check, result.kind, str(result.state), _latency(result), result.reason]
 
 
 def _summary(results: list[CheckResult]) -> list[list[Any]]:
@@ -124,21 +128,20 @@ def probe(
 async def _once(
     watching: Watching, store: Store, jobs: list[Job], concurrency: int, location: str | None, shown: bool
 ) -> list[CheckResult]:
+    from contextlib import nullcontext
+
     from tether.monitor.session import monitoring
 
-    if not shown:
-        async with monitoring(watching, store, jobs, concurrency=concurrency, location=location) as engine:
-            return await engine.run_once()
-    bar = progress.ProbeProgress(len(jobs))
-    with bar.drawn():
+    bar = progress.ProbeProgress(len(jobs)) if shown else None
+    with bar.drawn() if bar is not None else nullcontext():
         async with monitoring(
             watching,
             store,
             jobs,
             concurrency=concurrency,
             location=location,
-            on_start=bar.started,
-            on_result=bar.finished,
+            on_start=bar.started if bar is not None else None,
+            on_result=bar.finished if bar is not None else None,
         ) as engine:
             return await engine.run_once()
 
@@ -163,7 +166,7 @@ def _watch(
                 continue
             before = last.get(key)
             state = str(r.state) if before in (None, r.state) else f"{r.state} (was {before})"
-            latency = "" if r.latency_ms is None else f"  {r.latency_ms:.0f} ms"
+            latency = f"  {_latency(r)}" if r.latency_ms is not None else ""
             typer.echo(f"{iso(r.started_at)}  {key}  {state}{latency}  {r.reason}")
             last[key] = str(r.state)
 
@@ -174,7 +177,7 @@ def _watch(
             await engine.watch()
 
     if not as_json:
-        typer.echo(f"watching {len(jobs)} checks; one line per run; Ctrl-C stops", err=True)
+        typer.echo(f"watching {plural(len(jobs), 'check')}; one line per run; Ctrl-C stops", err=True)
     try:
         asyncio.run(run())
     except KeyboardInterrupt:

@@ -1,9 +1,9 @@
 """What an option's value may be, read the way integrations.yaml reads it, refused in words a user can act on.
 
-typer hands an option's default through its parser as well, so each takes a number as it is.
 Durations take the units the YAML takes (one parser: `model.common.parse_duration`), and a bare
 number stays seconds. Ports and counts are range-checked here rather than by typer, whose
-messages name no fix.
+messages name no fix. typer hands an option's default through its parser too, so each parser
+takes a number as it is.
 """
 
 from __future__ import annotations
