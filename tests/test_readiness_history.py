@@ -42,7 +42,7 @@ def test_a_regression_shows_when_it_happened(store: Store) -> None:
     latest = latest_readiness(store)
     assert {name: (s.level, s.score) for name, s in latest.items()} == {"a": (1, 70.0), "b": (1, 50.0)}
     assert latest["b"].last_at == NOW + 7200
-    assert latest["a"].to_json()["since"] == NOW + 7200
+    assert latest["a"].to_json()["reached_at"] == NOW + 7200
 
 
 def test_a_changed_check_result_is_a_change_even_at_the_same_level(store: Store) -> None:
@@ -119,7 +119,8 @@ def test_readiness_history_on_the_command_line(workspace: Path, runner: CliRunne
     [card] = json.loads(result.stdout)
     [row] = card["history"]
     assert row["level_id"] == "not-ready"
-    assert row["checked_at"] >= row["since"]
+    assert row["checked_at_epoch"] >= row["reached_at_epoch"]
+    assert row["checked_at"] >= row["reached_at"]  # ISO 8601 UTC strings sort as their times
     text = runner.invoke(app, ["readiness", "crm-followup-email", "--history"]).stdout
     assert "  history: " in text
     assert "Not ready, score 47" in text

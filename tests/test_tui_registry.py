@@ -61,7 +61,8 @@ async def test_registry_scores_readiness_and_the_dashboard_shows_the_level(tmp_p
         app.open_dashboard()
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert cell(app, "crm-followup-email", "readiness") == expected["crm-followup-email"].level.id
+        # The level by its title, as `tether readiness` and the docs spell it.
+        assert cell(app, "crm-followup-email", "readiness") == expected["crm-followup-email"].level.title
 
 
 async def test_what_to_do_wraps_inside_the_screen(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ class Snapshot:
             "level_id": self.level_id,
             "score": self.score,
             "checks": self.checks,
-            "since": self.first_at,
+            "reached_at": self.first_at,  # when it first stood at this level, in this stretch
             "checked_at": self.last_at,
         }
 
