@@ -64,6 +64,20 @@ class Terminal:
         """Ctrl-C: SIGINT to the process, as the terminal sends it."""
         self.proc.send_signal(signal.SIGINT)
 
+    def interrupt_at_prompt(self, presses: int = 5, every: float = 5.0) -> None:
+        """Ctrl-C at a prompt, pressed again while the process lives (at most `presses` times).
+
+        A SIGINT that lands in the instant between the prompt being written and its read
+        blocking stays pending in CPython until the next signal; a person presses again.
+        """
+        for _ in range(presses):
+            self.interrupt()
+            deadline = time.monotonic() + every
+            while self.proc.poll() is None and time.monotonic() < deadline:
+                self._read(0.1)
+            if self.proc.poll() is not None:
+                return
+
     def finish(self, timeout: float = 60.0) -> int:
         """Read to the end and return the exit code."""
         deadline = time.monotonic() + timeout

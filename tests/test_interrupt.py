@@ -78,8 +78,8 @@ def test_long_running_commands_stop_with_130(
 def test_advise_at_a_prompt_exits_130_without_an_error(tmp_path: Path, env: dict[str, str]) -> None:
     shutil.copy(BUNDLED, tmp_path / "integrations.yaml")
     term = Terminal(tmp_path, "advise", env=env)
-    term.expect(b"dev_resources")
-    term.interrupt()
+    term.expect(b"dev_resources (a number or id): ")
+    term.interrupt_at_prompt()
     assert term.finish() == 130, term.text
     assert "no answer for" not in term.text and "error" not in term.text
     _nothing_half_written(tmp_path)

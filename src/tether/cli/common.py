@@ -46,13 +46,12 @@ def interrupted(exc: BaseException | None) -> bool:
 
 
 def fail(message: str | Sequence[Problem], code: int = 2) -> NoReturn:
-    """Print a user-facing error (no traceback) to stderr and exit; after Ctrl-C, exit 130 quietly."""
-    if interrupted(sys.exc_info()[1]):
-        raise typer.Exit(INTERRUPTED)
+    """Print a user-facing error (no traceback) to stderr and exit; failing on the way out of a
+    Ctrl-C (a prompt's Abort caught by a command) still exits 130."""
     lines = [message] if isinstance(message, str) else [str(p) for p in message]
     for line in lines:
         typer.echo(line, err=True)
-    raise typer.Exit(code)
+    raise typer.Exit(INTERRUPTED if interrupted(sys.exc_info()[1]) else code)
 
 
 @contextmanager
