@@ -83,6 +83,7 @@ class ProbeProgress:
             Slowest(),
             console=console or Console(stderr=True),
             transient=True,
+            refresh_per_second=4,  # a person reads it; fewer redraws leave the probes more CPU
         )
         with bar:
             self._bar = bar
