@@ -2,7 +2,8 @@
 
 The same engine run three ways, in turn (each goes first as often), best of ROUNDS each: no hooks (a pipe, --json), the
 hooks alone, and the hooks with the bar drawn on a forced terminal (to /dev/null). The ratios
-against the first are the figures; the aim is within 1.05x.
+against the first are the figures; the goal is within 1.10x in CPU (runs of the same code
+differ by about 5 % on a shared machine). It exits 1 when the goal is missed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tether.store import open_store
 sys.path.insert(0, str(Path(__file__).parent))
 from probe_throughput import start_sandbox
 
+GOAL = 1.10
 CHECKS = 1000
 CONCURRENCY = 100
 ROUNDS = 6
@@ -65,7 +67,7 @@ async def run(planned: list[Job], db: Path, how: str) -> tuple[float, float]:
     return elapsed, used
 
 
-def main() -> None:
+def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         proc, base = start_sandbox(folder)
@@ -84,12 +86,19 @@ def main() -> None:
     cpu = {how: min(t[1] for t in found) for how, found in times.items()}
     print(f"{CHECKS} http checks, concurrency {CONCURRENCY} (best of {ROUNDS}, in turn); CPU is the steadier figure")
     print(f"  no progress (pipe, --json)  {wall['none']:6.3f} s wall  {cpu['none']:6.3f} s CPU   baseline")
+    missed = []
     for how, label in (("hooks", "hooks only"), ("drawn", "bar drawn")):
+        ratio = cpu[how] / cpu["none"]
         print(
             f"  {label:<27} {wall[how]:6.3f} s wall  {cpu[how]:6.3f} s CPU   "
-            f"{wall[how] / wall['none']:4.2f}x wall, {cpu[how] / cpu['none']:4.2f}x CPU   (aim: within 1.05x)"
+            f"{wall[how] / wall['none']:4.2f}x wall, {ratio:4.2f}x CPU   (goal: within {GOAL:.2f}x CPU)"
         )
+        if ratio > GOAL:
+            missed.append(f"{label}: {ratio:.2f}x the CPU of no progress")
+    for reason in missed:
+        print(f"FAIL: {reason}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

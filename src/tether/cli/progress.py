@@ -9,13 +9,13 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.progress import Progress, Task, TaskID
+    from rich.console import Console, RenderableType
+    from rich.progress import Task, TaskID
     from rich.text import Text
 
     from tether.checks.result import CheckResult
@@ -35,7 +35,6 @@ class ProbeProgress:
         self.done = 0
         self._running: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._bar: Progress | None = None
         self._task: TaskID | None = None
 
     def started(self, job: Job) -> None:
@@ -46,8 +45,6 @@ class ProbeProgress:
         with self._lock:
             self._running.pop(job.key, None)
             self.done += 1
-        if self._bar is not None and self._task is not None:
-            self._bar.update(self._task, completed=self.done)
 
     def slowest(self) -> tuple[str, float] | None:
         """The check running longest, and for how many seconds."""
@@ -74,7 +71,14 @@ class ProbeProgress:
             def render(self, task: Task) -> Text:
                 return Text(outer.slowest_words(), style="dim")
 
-        bar = Progress(
+        class Bar(Progress):
+            def get_renderables(self) -> Iterable[RenderableType]:
+                # The count is read when the bar is redrawn, not pushed on every result.
+                if outer._task is not None:
+                    self.update(outer._task, completed=outer.done)
+                yield from super().get_renderables()
+
+        bar = Bar(
             SpinnerColumn(),
             TextColumn("probing"),
             BarColumn(),
@@ -86,9 +90,5 @@ class ProbeProgress:
             refresh_per_second=4,  # a person reads it; fewer redraws leave the probes more CPU
         )
         with bar:
-            self._bar = bar
             self._task = bar.add_task("probing", total=self.total)
-            try:
-                yield self
-            finally:
-                self._bar = None
+            yield self
