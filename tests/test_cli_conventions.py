@@ -39,6 +39,11 @@ def test_a_bad_value_is_one_line_and_exit_2(runner: CliRunner, args: list[str], 
     assert lines[0].endswith(f"see 'tether {args[0]} --help'")
 
 
+def test_an_unknown_command_is_one_line_and_exit_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["nosuch"], env=WIDE)
+    assert (result.exit_code, result.stderr) == (2, "error: no such command 'nosuch'; see 'tether --help'\n")
+
+
 def _commands(group: object = None, path: tuple[str, ...] = ()) -> list[str]:
     """Every command's words, groups' commands too: `probe`, `rules`, `rules copy`."""
     group = group if group is not None else typer.main.get_command(app)

@@ -87,7 +87,7 @@ def _one_line(exc: typer.TyperException) -> int:
             typer.echo(shown, err=True)
         return 2
     ctx = getattr(exc, "ctx", None)
-    message = " ".join(exc.format_message().split())
+    message = " ".join(exc.format_message().split()).rstrip(".")
     if message and message[0].isupper() and not message[:2].isupper():
         message = message[0].lower() + message[1:]
     where = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
