@@ -30,6 +30,10 @@ from tether.sandbox.repeat import Repeating
 from tether.secrets import expand
 
 ANTHROPIC_VERSION = "2023-06-01"
+CALL_TIMEOUT = 10.0
+"""Seconds a Messages API call may take (the sandbox answers in milliseconds)."""
+EXPORT_TIMEOUT = 5.0
+"""Seconds one span's export may take, retries included (the exporter's own deadline)."""
 PROMPT = (
     "Write a short follow-up email to Sam at Northwind Outfitters, who asked for a quote on "
     "120 tents and has a budget approved for March. Keep it under 120 words."
@@ -64,14 +68,18 @@ class InstrumentedBackend:
         self.span_attribute = telemetry.span_attribute
         self.provider = TracerProvider(resource=Resource.create({"service.name": telemetry.service_name}))
         exporter = OTLPSpanExporter(
-            endpoint=traces_url, headers={"authorization": f"Bearer {expand(telemetry.token, env)}"}, timeout=10
+            endpoint=traces_url,
+            headers={"authorization": f"Bearer {expand(telemetry.token, env)}"},
+            timeout=EXPORT_TIMEOUT,
         )
         # Export as each span ends: the demo wants each run on the dashboard at once, not in a batch.
         self.provider.add_span_processor(SimpleSpanProcessor(exporter))
         self.tracer = self.provider.get_tracer("tether.sandbox.instrumented")
         self.made: list[Call] = []
         """Every call so far, as its span reported it."""
-        self.client = httpx.Client(timeout=30.0, headers={"x-api-key": env.get("ANTHROPIC_API_KEY") or STAND_IN})
+        self.client = httpx.Client(
+            timeout=CALL_TIMEOUT, headers={"x-api-key": env.get("ANTHROPIC_API_KEY") or STAND_IN}
+        )
 
     def call(self, prompt: str = PROMPT, max_tokens: int = 400) -> Call:
         """One Messages API call inside its GenAI span."""
@@ -124,8 +132,8 @@ class InstrumentedBackend:
         return call
 
     def close(self) -> None:
-        self.client.close()
         self.provider.shutdown()
+        self.client.close()
 
 
 class BackendPlayer(Repeating):
@@ -139,5 +147,7 @@ class BackendPlayer(Repeating):
         self.backend.call()
 
     def stop(self) -> None:
+        # The call in progress finishes and its span is exported (a test counts them), which the
+        # short timeouts bound: at most CALL_TIMEOUT + EXPORT_TIMEOUT.
         super().stop()
         self.backend.close()
