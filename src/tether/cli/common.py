@@ -13,6 +13,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
+from tether.cli.plain_table import plain_lines
+
+PIPED_WIDTH = 200
+"""Columns a table may fill when stdout is a pipe or a file."""
+
 if TYPE_CHECKING:
     from tether.errors import Problem
     from tether.store import Store
@@ -103,12 +108,18 @@ def print_json(data: Any) -> None:
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     """A table for people; plain aligned text when stdout is not a terminal."""
+    texts = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    if title is None and not sys.stdout.isatty():
+        lines = plain_lines(headers, texts, PIPED_WIDTH)
+        if lines is not None:
+            sys.stdout.write("".join(f"{line}\n" for line in lines))
+            return
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, header_style="bold", box=None, pad_edge=False)
     for header in headers:
         table.add_column(header)
-    for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
-    Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)
+    for row in texts:
+        table.add_row(*row)
+    Console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPED_WIDTH).print(table)

@@ -29,10 +29,11 @@ from tether.checks.states import State
 from tether.errors import did_you_mean
 from tether.model.integration import Integration
 from tether.model.systems import SystemCatalogue
+from tether.monitor import load
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
 from tether.monitor.kinds import probe_for
-from tether.monitor.transport import CappedTransport
+from tether.monitor.transport import engine_transport
 from tether.pricing import PriceBook
 from tether.secrets import redact, redact_data, referenced_names
 from tether.store.db import Store
@@ -44,7 +45,8 @@ log = logging.getLogger("tether.monitor")
 BatchSink = Callable[[list[CheckResult]], None]
 """Called with each committed batch of results, in order (issue 5: rollups, incidents, alerts)."""
 
-
+TIMEOUTS = frozenset({Category.TIMEOUT, Category.CONNECT_TIMEOUT, Category.READ_TIMEOUT, Category.SLOW_BODY})
+"""Outcomes a congested prober can cause by itself: judged `unknown` when it was (docs/adr/0014)."""
 USER_AGENT = "tether-probe/0.1"
 POOL_SIZE = 10
 """Connections per httpx pool: the engine runs ceil(concurrency / POOL_SIZE) pools."""
@@ -108,6 +110,11 @@ def first_delay(interval: float, rng: random.Random, max_jitter: float | None = 
     return rng.uniform(0, bound)
 
 
+def _delay(overloaded: Mapping[str, float]) -> str:
+    lag, waited = overloaded["loop_lag_ms"], overloaded["waited_ms"]
+    return f"loop {lag:.0f} ms late" if lag >= waited else f"{waited:.0f} ms waiting to send"
+
+
 class Engine:
     """Runs jobs once (`run_once`) or on their schedules (`watch`). Use as `async with Engine(...)`."""
 
@@ -153,6 +160,8 @@ class Engine:
         self._semaphore = asyncio.Semaphore(self.concurrency)
         self._buffer: list[CheckResult] = []
         self._shared: dict[str, Any] = {}
+        self.lag = load.LagMonitor()
+        """How late the loop runs: a probe in flight while it lagged says so on its result."""
         self.committed = 0
         """Results committed so far (stored and handed to every sink)."""
 
@@ -166,19 +175,18 @@ class Engine:
             per_pool = math.ceil(self.concurrency / shards)
             limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
             self._clients = [
-                httpx.AsyncClient(
-                    transport=CappedTransport(httpx.AsyncHTTPTransport(limits=limits)),
-                    headers={"user-agent": USER_AGENT},
-                )
+                httpx.AsyncClient(transport=engine_transport(limits), headers={"user-agent": USER_AGENT})
                 for _ in range(shards)
             ]
             self._in_flight = [0] * shards
+        self.lag.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
     async def close(self) -> None:
+        self.lag.stop()
         self.flush()
         for resource in self._shared.values():
             closing = getattr(resource, "close", None)
@@ -242,6 +250,8 @@ class Engine:
         )
         started_at = clock.now()
         start = time.perf_counter()
+        waits = load.Waits()
+        load.current.set(waits)  # this task's own context: each probe runs in a task of its own
         try:
             # The probes keep their own deadlines; this one is the backstop for a probe that does not.
             async with asyncio.timeout(job.timeout * 1.1 + 0.05):
@@ -256,7 +266,21 @@ class Engine:
             log.exception("probe %s failed", job.key)
             outcome = Outcome(State.UNKNOWN, f"probe error: {type(exc).__name__}: {exc}", Category.UNEXPECTED)
         elapsed = (time.perf_counter() - start) * 1000
-        latency = (outcome.latency_ms if outcome.latency_ms is not None else elapsed) if outcome.timed else None
+        # The request's own time on the wire when the probe made HTTP exchanges (not the wait for
+        # a connection, nor for this task to be resumed); the whole run only for probes without.
+        measured = waits.network_ms if waits.exchanges else elapsed
+        latency = (outcome.latency_ms if outcome.latency_ms is not None else measured) if outcome.timed else None
+        metrics = outcome.metrics
+        overloaded = load.signal(self.lag.worst_since(start), waits.waited_ms)
+        if overloaded is not None:
+            metrics = {**metrics, "probe_overloaded": overloaded}
+            if outcome.category in TIMEOUTS:
+                outcome = Outcome(
+                    State.UNKNOWN,
+                    f"probe overloaded: tether's own delay ({_delay(overloaded)}) may have caused "
+                    f"this {outcome.category.replace('_', ' ')}; the target was not judged",
+                    Category.PROBE_OVERLOADED,
+                )
         # The one door out of the engine: every text a result carries is redacted here (an echoing
         # server, a URL with a key in its query, an SDK message quoting a header all end up in results).
         return CheckResult(
@@ -272,7 +296,7 @@ class Engine:
                 ConditionResult(c.condition, c.ok, None if c.actual is None else self._redact(c.actual))
                 for c in outcome.conditions
             ),
-            metrics=redact_data(outcome.metrics, self.env, self.secret_names),
+            metrics=redact_data(metrics, self.env, self.secret_names),
             tokens_in=outcome.tokens_in,
             tokens_out=outcome.tokens_out,
             cost_usd=outcome.cost_usd,

@@ -21,6 +21,8 @@ class Category(StrEnum):
     NEAR_LIMIT = "near_limit"
     SPEND_CAP = "spend_cap"
     OVERLOADED = "overloaded"
+    PROBE_OVERLOADED = "probe_overloaded"
+    """tether itself was too busy to time the target (docs/adr/0014): not the target's fault."""
     SERVER_ERROR = "server_error"
     TIMEOUT = "timeout"
     CONNECT_TIMEOUT = "connect_timeout"

@@ -13,7 +13,9 @@ import httpx
 from tether.checks.states import State
 from tether.model.common import url_problem
 from tether.monitor import body as capped
+from tether.monitor import load
 from tether.monitor.faults import Category, ProbeFault, redirect_loop, transport_fault
+from tether.monitor.network import Exchange, Stream
 
 MAX_BODY = capped.MAX_BODY
 
@@ -24,6 +26,7 @@ class Fetched:
     headers: httpx.Headers
     body: bytes
     latency_ms: float
+    """The request on the wire: first byte written to last byte read (docs/adr/0014)."""
     url: str
 
     @property
@@ -90,11 +93,17 @@ async def fetch(
     # Where the time went, from httpcore's own events: a timeout is named by the phase it cut
     # short, whichever deadline (httpx's or the overall one) fired first on a loaded machine.
     phase = "connect"
+    sent_at: float | None = None
+    """When the first request's headers started out, where no connection of ours stamps them."""
 
     async def trace(event: str, _info: dict[str, Any]) -> None:
-        nonlocal phase
+        nonlocal phase, sent_at
+        if event.endswith("connect_tcp.started") and sent_at is None:
+            sent_at = time.perf_counter()
         if event.endswith("send_request_headers.started") and phase == "connect":
             phase = "answer"
+            if sent_at is None:
+                sent_at = time.perf_counter()
 
     try:
         async with asyncio.timeout(timeout):
@@ -115,16 +124,31 @@ async def fetch(
             try:
                 # Raw bytes, decoded by the capped reader: httpx would inflate each chunk whole.
                 body = await capped.read(response.aiter_raw(), response.headers.get("content-encoding", ""), max_body)
+                # Read before closing: a closed response hands its connection to the next request.
+                exchange = _exchange(response)
             finally:
                 await response.aclose()
     except (TimeoutError, httpx.TimeoutException):
         raise timed_out(phase, timeout) from None
     except httpx.HTTPError as exc:
         raise transport_fault(exc) from None
+    done = time.perf_counter()
+    latency = exchange.latency_ms if exchange is not None else None
+    if latency is None:  # another transport, or redirects followed: from the first request's headers out
+        latency = (done - (sent_at or start)) * 1000
+    load.note(latency, (done - start) * 1000 - latency)
     return Fetched(
         status=response.status_code,
         headers=response.headers,
         body=body,
-        latency_ms=(time.perf_counter() - start) * 1000,
+        latency_ms=latency,
         url=str(response.url),
     )
+
+
+def _exchange(response: httpx.Response) -> Exchange | None:
+    """The wire timing of the engine's own connections; None for redirects followed or another transport."""
+    if response.history:
+        return None
+    stream = response.extensions.get("network_stream")
+    return stream.exchange if isinstance(stream, Stream) else None

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import httpcore
 import httpx
 
 from tether.monitor import body as capped
+from tether.monitor.network import Backend, trust
 
 
 class CappedStream(httpx.AsyncByteStream):
@@ -51,3 +53,17 @@ class CappedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def engine_transport(limits: httpx.Limits) -> CappedTransport:
+    """One of the engine's pools: capped bodies, the shared TLS context, sockets that stamp their bytes."""
+    inner = httpx.AsyncHTTPTransport(limits=limits, verify=trust())
+    # httpx has no door for a network backend; its pool is rebuilt with the same settings and ours.
+    inner._pool = httpcore.AsyncConnectionPool(
+        ssl_context=trust(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=Backend(),
+    )
+    return CappedTransport(inner)

@@ -32,6 +32,10 @@ from tether.store.rollups import fold_new
 
 log = logging.getLogger("tether.monitor")
 
+BUDGET_SWEEP = 3600.0
+"""Every budgeted integration is re-read at least this often: cost can arrive by other doors
+(`tether serve`'s heartbeats and spans) and a projection drifts as the month goes by."""
+
 RETRY_FIRST = 30.0
 RETRY_MAX = 900.0
 MAX_ATTEMPTS = 10
@@ -71,10 +75,18 @@ class Watcher:
         self.secret_names = referenced_names([i.model_dump(mode="json") for i in file.integrations])
         """Every `${ENV}` the workspace references: their values are redacted from all that leaves."""
         self._budget_at = float("-inf")
+        self._swept_at = float("-inf")
+        self.budgeted = {i.name for i in file.integrations if i.budget is not None}
+        """The only integrations a budget check can speak for."""
+        self._touched: set[str] = set()
+        """Budgeted integrations with results since the last budget check."""
+        self._over: set[str] = set()
+        """Budgeted integrations over budget at the last check (re-read so they can recover)."""
         self._tasks: set[asyncio.Task[list[Delivery]]] = set()
 
     def __call__(self, batch: list[CheckResult]) -> None:
         now = clock.now()
+        self._touched.update(r.integration for r in batch if r.integration in self.budgeted)
         observations = [
             Observation(r.integration, r.check, r.started_at, not is_failing(r.state), r.reason, r.category)
             for r in batch
@@ -89,17 +101,32 @@ class Watcher:
             self.dispatch(notices)
 
     def check_budgets(self, now: float) -> list[Notice]:
-        """Budget burn as a check: projected month end over `budget.monthly_usd` fails it."""
+        """Budget burn as a check: projected month end over `budget.monthly_usd` fails it.
+
+        Reads the figures of what changed only: budgeted integrations with new results, those over
+        budget last time, and every budgeted one once per `BUDGET_SWEEP`."""
         if now - self._budget_at < self.budget_every:
             return []
         self._budget_at = now
+        if now - self._swept_at >= BUDGET_SWEEP:
+            self._swept_at = now
+            names = set(self.budgeted)
+        else:
+            names = self._touched | self._over
+        self._touched = set()
+        if not names:
+            return []
         observations = []
-        for row in read_figures(self.file, self.store, now, self.book):
+        for row in read_figures(self.file, self.store, now, self.book, sorted(names)):
             c = row.cost
             if c.budget_usd is not None:
                 observations.append(
                     Observation(row.name, BUDGET_CHECK, now, not c.over_budget, c.budget_words(), "budget")
                 )
+                if c.over_budget:
+                    self._over.add(row.name)
+                else:
+                    self._over.discard(row.name)
         with self.store.transaction() as db:
             return self.alerting.evaluate(db, observations, now)
 
