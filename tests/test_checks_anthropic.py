@@ -1,7 +1,11 @@
-"""The anthropic check through the SDK against the sandbox: liveness, canary, and each failure's reason."""
+"""The anthropic check against the sandbox: liveness on the engine's client, the canary through the SDK,
+and each failure's reason."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -119,3 +123,27 @@ async def test_connection_refused(refused_url: str, probe_check: ProbeCheck) -> 
 async def test_dns_failure(dns_fail_url: str, probe_check: ProbeCheck) -> None:
     row = await probe_check({"kind": "anthropic", "name": "claude", "base_url": dns_fail_url}, env=ENV)
     assert (row["state"], row["category"]) == ("down", "dns"), row["reason"]
+
+
+SDK_LOADED = """
+import asyncio, json, sys
+from tether.model.integration import Integration
+from tether.monitor.engine import Engine, make_jobs
+check = json.loads(sys.argv[1])
+integration = Integration.model_validate(
+    {"name": "s", "title": "S", "pattern": "direct-api", "ai": {"provider": "anthropic", "model": "claude-haiku-4-5"},
+     "checks": [check]}
+)
+async def main():
+    async with Engine(make_jobs([integration], 60.0, 10.0), env={"ANTHROPIC_API_KEY": "sandbox-key"}) as engine:
+        [result] = await engine.run_once()
+    print(result.state, "anthropic" in sys.modules)
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(("extra", "sdk"), [({}, False), ({"canary": {"prompt": "Say OK"}}, True)])
+def test_only_a_canary_imports_the_sdk(sandbox: Sandbox, extra: dict[str, Any], sdk: bool) -> None:
+    check = json.dumps(claude(sandbox, **extra))
+    done = subprocess.run([sys.executable, "-c", SDK_LOADED, check], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["healthy", str(sdk)], done.stderr

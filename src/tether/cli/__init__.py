@@ -1,6 +1,7 @@
 """The `tether` command: thin Typer commands over the headless core.
 
-Heavy imports (pydantic models, textual, anthropic, jinja2) happen inside the commands, so
+Heavy imports (pydantic models, textual, anthropic, jinja2) happen inside the commands, and a
+command's module is imported only when that command runs (`tether.cli.commands`), so
 `tether --help` stays fast.
 """
 
@@ -11,11 +12,14 @@ from typing import Annotated
 
 import typer
 
-from tether.cli import advise, conventions, costs, dash, demo, docs, incidents, probe, readiness, registry, rules, serve
+from tether.cli import light_help
+from tether.cli.commands import LazyGroup
 from tether.cli.common import Options
 
+light_help.install()
+
 app = typer.Typer(
-    cls=conventions.Group,
+    cls=LazyGroup,
     name="tether",
     help="Connect AI to the software your business already runs, then keep watch over it.",
     no_args_is_help=False,
@@ -52,21 +56,9 @@ def root(
         raise typer.Exit(0)
     ctx.obj = Options(file=file, db=db)
     if ctx.invoked_subcommand is None:
+        from tether.cli import dash
+
         dash.open_default(ctx)
-
-
-registry.register(app)
-advise.register(app)
-serve.register(app)
-costs.register(app)
-incidents.register(app)
-probe.register(app)
-docs.register(app)
-dash.register(app)
-demo.register(app)
-readiness.register(app)
-rules.register(app)
-conventions.keep(app)
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ from tether.model.systems import SystemCatalogue
 from tether.monitor import load
 from tether.monitor.context import ProbeContext
 from tether.monitor.faults import Category, ProbeFault
-from tether.monitor.kinds import probe_for
+from tether.monitor.kinds import prepare, probe_for
 from tether.monitor.transport import engine_transport
 from tether.pricing import PriceBook
 from tether.secrets import redact, redact_data, referenced_names
@@ -167,7 +167,9 @@ class Engine:
 
     async def __aenter__(self) -> Engine:
         for kind in {job.check.kind for job in self.jobs}:
-            probe_for(kind)  # import each kind's probe (and its SDK) now, not inside a timed run
+            probe_for(kind)  # import each kind's probe now, not inside a timed run
+        for job in self.jobs:
+            prepare(job.check)  # and what a check's runs need beyond it (the SDK for a canary)
         if not self._clients:
             # httpcore's pool does O(queued requests x connections) work on every assignment, which
             # at 100 connections costs more CPU than the probes; small pools keep that cheap.

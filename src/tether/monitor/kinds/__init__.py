@@ -20,3 +20,9 @@ Probe = Callable[[Any, ProbeContext], Awaitable[Outcome]]
 def probe_for(kind: str) -> Probe:
     module = importlib.import_module(f"{__name__}.{kind}")
     return cast(Probe, module.probe)
+
+
+def prepare(check: Any) -> None:
+    """Import what this check's runs will need (a kind's optional `prepare(check)`), before any is timed."""
+    module = importlib.import_module(f"{__name__}.{check.kind}")
+    getattr(module, "prepare", lambda _check: None)(check)

@@ -1,0 +1,84 @@
+"""Commands load on demand: the static list matches what the modules declare, the root help is
+the same as with every command loaded, and a command imports only its own module."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from tether.cli import app
+from tether.cli.commands import COMMANDS, MODULES, declared
+
+HELP_ONLY = ["rich.markdown", "rich.traceback", "markdown_it", "pygments"]
+
+
+def test_the_command_list_is_what_each_module_registers() -> None:
+    registered = {}
+    for module in MODULES:
+        for info in declared(module).registered_commands:
+            doc = inspect.getdoc(info.callback) or ""
+            registered[info.name] = (module, doc.split("\n\n")[0])
+    assert list(registered.items()) == list(COMMANDS.items())
+
+
+def help_text(group: object, capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit):
+        group.main(["--help"], prog_name="tether")  # type: ignore[attr-defined]
+    return capsys.readouterr().out
+
+
+def test_the_root_help_reads_the_same_as_with_every_command_loaded(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERMINAL_WIDTH", "100")
+    lazy = typer.main.get_command(app)
+    listed = help_text(lazy, capsys)
+    loaded = typer.main.get_command(app)
+    for name in COMMANDS:
+        assert loaded.get_command(None, name) is not None  # type: ignore[arg-type, attr-defined]
+    assert help_text(loaded, capsys) == listed
+    assert all(name in listed for name in COMMANDS)
+
+
+def imported_by(args: list[str]) -> set[str]:
+    script = (
+        "import json, sys\n"
+        "sys.argv = ['tether', *sys.argv[1:]]\n"
+        "from tether.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_help_imports_no_command_module_nor_rich_markdown() -> None:
+    loaded = imported_by(["--help"])
+    assert "typer.rich_utils" in loaded  # the rich help is kept
+    assert sorted(m for m in loaded if m.startswith("tether.cli.") and m.split(".")[2] in MODULES) == []
+    assert sorted(m for m in loaded if m.split(".")[0] in {"markdown_it", "pygments"} or m in HELP_ONLY) == []
+
+
+def test_a_command_imports_its_own_module_only(workspace: Path) -> None:
+    loaded = imported_by(["--file", str(workspace / "integrations.yaml"), "list"])
+    assert sorted(m for m in loaded if m.startswith("tether.cli.") and m.split(".")[2] in MODULES) == [
+        "tether.cli.registry"
+    ]
+    assert not {"textual", "anthropic", "httpx", "jinja2"} & {m.split(".")[0] for m in loaded}
+
+
+def test_rich_markdown_is_the_real_module_once_help_is_shown() -> None:
+    script = (
+        "import sys\nsys.argv = ['tether', '--help']\nfrom tether.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import rich.markdown, typer.rich_utils\n"
+        "print(rich.markdown.Markdown.__module__, type(typer.rich_utils.Markdown('x')).__module__, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stderr.split() == ["rich.markdown", "rich.markdown"]
