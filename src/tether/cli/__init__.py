@@ -65,14 +65,17 @@ def main() -> None:
     import sys
 
     from tether.cli.common import INTERRUPTED
-    from tether.errors import InputError
 
     # Every command turns the input errors it expects into located lines; this catches the ones
     # met deeper (a rules file read by a price book, say): located lines and exit 2, no traceback.
     # Ctrl-C inside a command is 130 already (cli.conventions); this is for one before or after it.
     try:
         app()
-    except InputError as exc:
+    except Exception as exc:
+        from tether.errors import InputError  # here, not above: `tether --help` never needs it
+
+        if not isinstance(exc, InputError):
+            raise
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise SystemExit(2) from None

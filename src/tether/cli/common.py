@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -12,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-
-from tether.cli.plain_table import plain_lines
 
 PIPED_WIDTH = 200
 """Columns a table may fill when stdout is a pipe or a file."""
@@ -101,6 +98,8 @@ def open_db(ctx: typer.Context, ws: Workspace) -> Store:
 
 def print_json(data: Any) -> None:
     """JSON for scripts: times as ISO 8601 with the epoch beside them (clock.stamped)."""
+    import json
+
     from tether.clock import stamped
 
     typer.echo(json.dumps(stamped(data), indent=2, default=str, ensure_ascii=False))
@@ -108,6 +107,8 @@ def print_json(data: Any) -> None:
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     """A table for people; plain aligned text when stdout is not a terminal."""
+    from tether.cli.plain_table import plain_lines
+
     texts = [["" if cell is None else str(cell) for cell in row] for row in rows]
     if title is None and not sys.stdout.isatty():
         lines = plain_lines(headers, texts, PIPED_WIDTH)

@@ -10,7 +10,6 @@ imported the stand-ins leave `sys.modules`, so every later importer gets the rea
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
@@ -33,12 +32,14 @@ def _stand_in(module: str, name: str) -> type:
     return type(name, (), {"__new__": __new__, "__module__": module, "__doc__": f"Imports {module} when used."})
 
 
-class _Loader(importlib.abc.Loader):
-    def __init__(self, inner: importlib.abc.Loader) -> None:
+class _Loader:
+    # Plain classes, not importlib.abc's: that module alone imports importlib.resources and tempfile.
+    def __init__(self, inner: Any) -> None:
         self.inner = inner
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
-        return self.inner.create_module(spec)
+        created: types.ModuleType | None = self.inner.create_module(spec)
+        return created
 
     def exec_module(self, module: types.ModuleType) -> None:
         placed = []
@@ -55,7 +56,7 @@ class _Loader(importlib.abc.Loader):
                 sys.modules.pop(name, None)  # the next `import rich.markdown` loads the real one
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
@@ -64,7 +65,7 @@ class _Finder(importlib.abc.MetaPathFinder):
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(fullname)
         if spec is not None and spec.loader is not None:
-            spec.loader = _Loader(spec.loader)
+            spec.loader = _Loader(spec.loader)  # type: ignore[assignment]
         return spec
 
 
