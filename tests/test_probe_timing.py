@@ -82,3 +82,5 @@ async def test_a_busy_loop_flags_a_result_that_still_arrived(sandbox: Sandbox) -
         await blocker
     assert result.state == State.HEALTHY
     assert result.metrics["probe_overloaded"]["loop_lag_ms"] >= 2000, result.metrics
+    # The answer was read 4 s late; the kernel's stamp says when it came: 1.5 s after the request.
+    assert ANSWER * 1000 <= (result.latency_ms or 0) < (ANSWER + 1.0) * 1000, result.latency_ms

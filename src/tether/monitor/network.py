@@ -1,25 +1,29 @@
-"""The probe engine's sockets: an httpcore network backend on plain asyncio protocols.
+"""The probe engine's sockets: an httpcore network backend on plain non-blocking sockets.
 
 Two things the stock (anyio) backend cannot give a monitor:
 
-- **When the bytes moved.** Each connection notes when a request's first byte was written and
-  when each answer byte arrived, in the event loop's own read callback. A probe's latency is
-  the span between the two (`Exchange`), so waiting for a pooled connection or for the probe's
-  task to be resumed on a busy loop never lands in `[RESPONSE_TIME]` (docs/adr/0014).
+- **When the bytes moved.** Each socket asks the kernel to stamp what it receives
+  (`SO_TIMESTAMPNS`, read back with `recvmsg`), and notes when a request's first byte was
+  written. A probe's latency is the span from that write to the kernel's stamp on the answer's
+  last byte (`Exchange`): waiting for a pooled connection, or for the probe's task to be resumed
+  on a busy event loop, never lands in `[RESPONSE_TIME]` (docs/adr/0014).
 - **A cheap idle check.** httpcore asks every pooled connection "is it readable?" on each
-  request it assigns; here that is a flag and one poll of a socket we already hold, not a walk
-  through anyio's typed attributes.
+  request it assigns; here that is one poll of a socket we hold, not a walk through anyio's
+  typed attributes.
 
-TLS is asyncio's own (`loop.start_tls`) over one shared client context (`trust`), whose CA
-bundle is read at the first handshake, so probing only http:// URLs never pays for it.
+TLS runs in memory (`ssl.SSLObject` over two BIOs) on the same socket, so its records are stamped
+too, with one shared client context (`trust`) whose CA bundle is read at the first handshake:
+probing only http:// URLs never pays for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import ssl
+import struct
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,13 +33,15 @@ from typing import Any
 import httpcore
 from httpcore._utils import is_socket_readable
 
-PAUSE_AT = 256 * 1024
-"""Bytes buffered before the socket stops being read (the body reader drains far faster)."""
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+"""Linux's receive stamps in nanoseconds (socket(7)); elsewhere reads are stamped on arrival."""
+STAMP_SPACE = socket.CMSG_SPACE(16) if hasattr(socket, "CMSG_SPACE") else 0
+READ = 64 * 1024
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request/answer on a connection, by the loop's clock: written, first and last byte in."""
+    """One request/answer on a connection (perf_counter seconds): written, first and last byte in."""
 
     sent_at: float
     first_byte_at: float | None
@@ -45,152 +51,189 @@ class Exchange:
 
     @property
     def latency_ms(self) -> float | None:
-        """From the first byte written to the last byte read, plus any connection set-up."""
+        """From the first byte written to the last byte received, plus any connection set-up."""
         if self.last_byte_at is None:
             return None
-        return (self.last_byte_at - self.sent_at) * 1000 + self.connect_ms
+        return max(0.0, (self.last_byte_at - self.sent_at) * 1000) + self.connect_ms
 
 
-class _Protocol(asyncio.Protocol):
-    """Buffers what arrives and stamps when it arrived; `read` hands it out."""
+async def _ready(sock: socket.socket, write: bool = False) -> None:
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[None] = loop.create_future()
+    add, remove = (loop.add_writer, loop.remove_writer) if write else (loop.add_reader, loop.remove_reader)
 
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self.buffer = bytearray()
-        self.eof = False
-        self.error: BaseException | None = None
-        self.waiter: asyncio.Future[None] | None = None
-        self.paused = False
-        self.arrived_at: float | None = None
-        """When the newest bytes arrived (the loop's read callback)."""
-        self.first_at: float | None = None
-        """When the first bytes since the last reset arrived."""
+    def wake() -> None:
+        if not waiter.done():
+            waiter.set_result(None)
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        now = time.perf_counter()
-        self.arrived_at = now
-        if self.first_at is None:
-            self.first_at = now
-        self.buffer += data
-        if len(self.buffer) > PAUSE_AT and self.transport is not None and not self.paused:
-            self.transport.pause_reading()
-            self.paused = True
-        self._wake()
-
-    def eof_received(self) -> bool:
-        self.eof = True
-        self._wake()
-        return False
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.eof = True
-        self.error = exc
-        self._wake()
-
-    def _wake(self) -> None:
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(None)
-
-    def take(self, max_bytes: int) -> bytes:
-        data = bytes(self.buffer[:max_bytes])
-        del self.buffer[:max_bytes]
-        if self.paused and len(self.buffer) < PAUSE_AT // 2 and self.transport is not None:
-            self.transport.resume_reading()
-            self.paused = False
-        return data
+    add(sock.fileno(), wake)
+    try:
+        await waiter
+    finally:
+        remove(sock.fileno())
 
 
 class Stream(httpcore.AsyncNetworkStream):
-    def __init__(self, transport: asyncio.Transport, protocol: _Protocol, connect_ms: float) -> None:
-        self._transport, self._protocol = transport, protocol
-        self._sock: socket.socket | None = transport.get_extra_info("socket")
+    def __init__(self, sock: socket.socket, connect_ms: float) -> None:
+        self._sock = sock
+        self._stamped = STAMP_SPACE > 0
+        self._tls: ssl.SSLObject | None = None
+        self._incoming = ssl.MemoryBIO()
+        self._outgoing = ssl.MemoryBIO()
         self._connect_ms = connect_ms
         self._setup_ms = connect_ms
         self._sent_at = 0.0
+        self._first_at: float | None = None
+        self._last_at: float | None = None
         self._answered = True
         """The last request's answer has started to be read: the next write starts a new exchange."""
 
     @property
     def exchange(self) -> Exchange:
         """The newest request on this connection and its answer so far."""
-        p = self._protocol
-        return Exchange(self._sent_at, p.first_at, p.arrived_at, self._setup_ms)
+        return Exchange(self._sent_at, self._first_at, self._last_at, self._setup_ms)
+
+    async def _recv(self, size: int) -> bytes:
+        """Bytes as the kernel has them (b"" at the end), each read stamped with their arrival."""
+        while True:
+            try:
+                if self._stamped:
+                    data, ancillary, _flags, _addr = self._sock.recvmsg(size, STAMP_SPACE)
+                else:
+                    data, ancillary = self._sock.recv(size), []
+            except (BlockingIOError, InterruptedError):
+                await _ready(self._sock)
+                continue
+            except OSError as exc:
+                raise httpcore.ReadError(str(exc)) from exc
+            arrived = time.perf_counter()
+            for level, kind, value in ancillary:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(value) >= 16:
+                    seconds, nanos = struct.unpack("qq", value[:16])
+                    # The kernel stamps in wall-clock time; how long ago that was moves it onto ours.
+                    arrived -= max(0.0, time.time() - (seconds + nanos / 1e9))
+            if data:
+                self._last_at = arrived
+                if self._first_at is None:
+                    self._first_at = arrived
+            return data
+
+    async def _send(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                sent = self._sock.send(view)
+            except (BlockingIOError, InterruptedError):
+                await _ready(self._sock, write=True)
+                continue
+            except OSError as exc:
+                raise httpcore.WriteError(str(exc)) from exc
+            view = view[sent:]
+
+    async def _flush(self) -> None:
+        pending = self._outgoing.read()
+        if pending:
+            await self._send(pending)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        p = self._protocol
-        while not p.buffer:
-            if p.eof:
-                if p.error is not None:
-                    raise httpcore.ReadError(str(p.error))
-                return b""
-            p.waiter = asyncio.get_running_loop().create_future()
-            try:
-                async with asyncio.timeout(timeout):
-                    await p.waiter
-            except TimeoutError:
-                raise httpcore.ReadTimeout("timed out while reading") from None
-            finally:
-                p.waiter = None
+        try:
+            async with asyncio.timeout(timeout):
+                data = await (self._recv(max_bytes) if self._tls is None else self._read_tls(max_bytes))
+        except TimeoutError:
+            raise httpcore.ReadTimeout("timed out while reading") from None
         self._answered = True
-        return p.take(max_bytes)
+        return data
+
+    async def _read_tls(self, max_bytes: int) -> bytes:
+        assert self._tls is not None
+        while True:
+            try:
+                return self._tls.read(max_bytes)
+            except ssl.SSLWantReadError:
+                await self._flush()
+                raw = await self._recv(READ)
+                if raw:
+                    self._incoming.write(raw)
+                else:
+                    self._incoming.write_eof()
+            except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
+                return b""  # a close_notify, or a server that just closed: the end either way
+            except ssl.SSLError as exc:
+                raise httpcore.ReadError(str(exc)) from exc
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
-        if self._transport.is_closing():
-            raise httpcore.WriteError("the connection is closed")
         if self._answered:  # the first write of a new request
             self._answered = False
             # Set-up is charged to the first request on a connection only.
             self._setup_ms, self._connect_ms = self._connect_ms, 0.0
             self._sent_at = time.perf_counter()
-            self._protocol.first_at = None
-            self._protocol.arrived_at = None
-        # A write on a loopback or LAN socket goes out at once; the kernel's buffer takes the rest.
-        self._transport.write(buffer)
+            self._first_at = self._last_at = None
+        try:
+            async with asyncio.timeout(timeout):
+                if self._tls is None:
+                    await self._send(buffer)
+                else:
+                    self._tls.write(buffer)
+                    await self._flush()
+        except TimeoutError:
+            raise httpcore.WriteTimeout("timed out while writing") from None
+        except ssl.SSLError as exc:
+            raise httpcore.WriteError(str(exc)) from exc
 
     async def aclose(self) -> None:
-        self._transport.close()
+        self._sock.close()
 
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
         start = time.perf_counter()
+        tls = ssl_context.wrap_bio(self._incoming, self._outgoing, server_hostname=server_hostname)
         try:
             async with asyncio.timeout(timeout):
-                tls = await loop.start_tls(
-                    self._transport, self._protocol, ssl_context, server_hostname=server_hostname
-                )
+                while True:
+                    try:
+                        tls.do_handshake()
+                        break
+                    except ssl.SSLWantReadError:
+                        await self._flush()
+                        raw = await self._recv(READ)
+                        if not raw:
+                            raise httpcore.ConnectError(
+                                "the server closed the connection during the TLS handshake"
+                            ) from None
+                        self._incoming.write(raw)
+                await self._flush()
         except TimeoutError:
-            self._transport.close()
+            self._sock.close()
             raise httpcore.ConnectTimeout("timed out during the TLS handshake") from None
-        except (OSError, ssl.SSLError) as exc:
-            self._transport.close()
-            raise httpcore.ConnectError(str(exc)) from None
-        if tls is None:
-            raise httpcore.ConnectError("the TLS handshake did not complete")
-        assert isinstance(tls, asyncio.Transport)
-        self._protocol.transport = tls
-        return Stream(tls, self._protocol, self._connect_ms + (time.perf_counter() - start) * 1000)
+        except (ssl.SSLError, httpcore.ReadError, httpcore.WriteError) as exc:
+            self._sock.close()
+            raise httpcore.ConnectError(str(exc)) from exc
+        self._tls = tls
+        self._connect_ms += (time.perf_counter() - start) * 1000
+        self._setup_ms = self._connect_ms
+        return self
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
-            p = self._protocol
-            return bool(p.buffer) or p.eof or is_socket_readable(self._sock)
+            return is_socket_readable(self._sock) or (self._tls is not None and self._tls.pending() > 0)
         if info == "ssl_object":
-            return self._transport.get_extra_info("ssl_object")
+            return self._tls
         if info == "client_addr":
-            return self._transport.get_extra_info("sockname")
+            return self._sock.getsockname()
         if info == "server_addr":
-            return self._transport.get_extra_info("peername")
+            return self._sock.getpeername()
         if info == "socket":
             return self._sock
         return None
+
+
+def _stamping(sock: socket.socket) -> None:
+    # A kernel without receive stamps leaves reads stamped as they are made.
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 
 
 class Backend(httpcore.AsyncNetworkBackend):
@@ -206,36 +249,58 @@ class Backend(httpcore.AsyncNetworkBackend):
         start = time.perf_counter()
         try:
             async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_connection(
-                    _Protocol, host, port, local_addr=(local_address, 0) if local_address else None
-                )
+                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                sock = await _connect(loop, infos, local_address)
         except TimeoutError:
             raise httpcore.ConnectTimeout("timed out while connecting") from None
         except OSError as exc:
-            raise httpcore.ConnectError(str(exc)) from None
-        assert isinstance(transport, asyncio.Transport)
-        sock = transport.get_extra_info("socket")
+            raise httpcore.ConnectError(str(exc)) from exc
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        _stamping(sock)
         for option in socket_options or ():
             sock.setsockopt(*option)
-        return Stream(transport, protocol, (time.perf_counter() - start) * 1000)
+        return Stream(sock, (time.perf_counter() - start) * 1000)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
     ) -> httpcore.AsyncNetworkStream:
         loop = asyncio.get_running_loop()
         start = time.perf_counter()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.setblocking(False)
         try:
             async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_unix_connection(_Protocol, path)
+                await loop.sock_connect(sock, path)
         except TimeoutError:
+            sock.close()
             raise httpcore.ConnectTimeout("timed out while connecting") from None
         except OSError as exc:
-            raise httpcore.ConnectError(str(exc)) from None
-        assert isinstance(transport, asyncio.Transport)
-        return Stream(transport, protocol, (time.perf_counter() - start) * 1000)
+            sock.close()
+            raise httpcore.ConnectError(str(exc)) from exc
+        return Stream(sock, (time.perf_counter() - start) * 1000)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+async def _connect(loop: asyncio.AbstractEventLoop, infos: list[Any], local_address: str | None) -> socket.socket:
+    """The first address that accepts, in the resolver's order; the last error if none does."""
+    error: OSError = OSError("the host name resolved to no address")
+    for family, kind, proto, _name, address in infos:
+        sock = socket.socket(family, kind, proto)
+        sock.setblocking(False)
+        try:
+            if local_address:
+                sock.bind((local_address, 0))
+            await loop.sock_connect(sock, address)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+        except BaseException:
+            sock.close()
+            raise
+    raise error
 
 
 class _LazyTrust(ssl.SSLContext):
