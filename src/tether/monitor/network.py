@@ -37,6 +37,8 @@ SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 """Linux's receive stamps in nanoseconds (socket(7)); elsewhere reads are stamped on arrival."""
 STAMP_SPACE = socket.CMSG_SPACE(16) if hasattr(socket, "CMSG_SPACE") else 0
 READ = 64 * 1024
+PAUSE_AT = 256 * 1024
+"""Bytes held unread before the socket stops being read (the body reader drains them at once)."""
 
 
 @dataclass(frozen=True)
@@ -57,26 +59,35 @@ class Exchange:
         return max(0.0, (self.last_byte_at - self.sent_at) * 1000) + self.connect_ms
 
 
-async def _ready(sock: socket.socket, write: bool = False) -> None:
+async def _writable(sock: socket.socket) -> None:
     loop = asyncio.get_running_loop()
     waiter: asyncio.Future[None] = loop.create_future()
-    add, remove = (loop.add_writer, loop.remove_writer) if write else (loop.add_reader, loop.remove_reader)
 
     def wake() -> None:
         if not waiter.done():
             waiter.set_result(None)
 
-    add(sock.fileno(), wake)
+    loop.add_writer(sock.fileno(), wake)
     try:
         await waiter
     finally:
-        remove(sock.fileno())
+        loop.remove_writer(sock.fileno())
 
 
 class Stream(httpcore.AsyncNetworkStream):
+    """One connection. The loop reads the socket as bytes come (as asyncio's own transports do),
+    with `recvmsg`, so each piece keeps the kernel's stamp of when it arrived."""
+
     def __init__(self, sock: socket.socket, connect_ms: float) -> None:
         self._sock = sock
+        self._fd = sock.fileno()
+        self._loop = asyncio.get_running_loop()
         self._stamped = STAMP_SPACE > 0
+        self._buffer = bytearray()
+        self._eof = False
+        self._error: OSError | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self._reading = False
         self._tls: ssl.SSLObject | None = None
         self._incoming = ssl.MemoryBIO()
         self._outgoing = ssl.MemoryBIO()
@@ -87,36 +98,69 @@ class Stream(httpcore.AsyncNetworkStream):
         self._last_at: float | None = None
         self._answered = True
         """The last request's answer has started to be read: the next write starts a new exchange."""
+        self._resume()
 
     @property
     def exchange(self) -> Exchange:
         """The newest request on this connection and its answer so far."""
         return Exchange(self._sent_at, self._first_at, self._last_at, self._setup_ms)
 
-    async def _recv(self, size: int) -> bytes:
-        """Bytes as the kernel has them (b"" at the end), each read stamped with their arrival."""
-        while True:
-            try:
-                if self._stamped:
-                    data, ancillary, _flags, _addr = self._sock.recvmsg(size, STAMP_SPACE)
-                else:
-                    data, ancillary = self._sock.recv(size), []
-            except (BlockingIOError, InterruptedError):
-                await _ready(self._sock)
-                continue
-            except OSError as exc:
-                raise httpcore.ReadError(str(exc)) from exc
+    def _resume(self) -> None:
+        if not self._reading and not self._eof:
+            self._loop.add_reader(self._fd, self._on_readable)
+            self._reading = True
+
+    def _pause(self) -> None:
+        if self._reading:
+            self._loop.remove_reader(self._fd)
+            self._reading = False
+
+    def _on_readable(self) -> None:
+        try:
+            if self._stamped:
+                data, ancillary, _flags, _addr = self._sock.recvmsg(READ, STAMP_SPACE)
+            else:
+                data, ancillary = self._sock.recv(READ), []
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            data, ancillary, self._error = b"", [], exc
+        if data:
             arrived = time.perf_counter()
             for level, kind, value in ancillary:
                 if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(value) >= 16:
                     seconds, nanos = struct.unpack("qq", value[:16])
                     # The kernel stamps in wall-clock time; how long ago that was moves it onto ours.
                     arrived -= max(0.0, time.time() - (seconds + nanos / 1e9))
-            if data:
-                self._last_at = arrived
-                if self._first_at is None:
-                    self._first_at = arrived
-            return data
+            self._last_at = arrived
+            if self._first_at is None:
+                self._first_at = arrived
+            self._buffer += data
+            if len(self._buffer) >= PAUSE_AT:
+                self._pause()
+        else:
+            self._pause()
+            self._eof = True
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def _recv(self, size: int) -> bytes:
+        """What has arrived, up to `size` bytes; b"" once the peer has closed."""
+        while not self._buffer:
+            if self._eof:
+                if self._error is not None:
+                    raise httpcore.ReadError(str(self._error)) from self._error
+                return b""
+            self._waiter = self._loop.create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        if len(self._buffer) < PAUSE_AT // 2:
+            self._resume()
+        return data
 
     async def _send(self, data: bytes) -> None:
         view = memoryview(data)
@@ -124,7 +168,7 @@ class Stream(httpcore.AsyncNetworkStream):
             try:
                 sent = self._sock.send(view)
             except (BlockingIOError, InterruptedError):
-                await _ready(self._sock, write=True)
+                await _writable(self._sock)
                 continue
             except OSError as exc:
                 raise httpcore.WriteError(str(exc)) from exc
@@ -183,6 +227,7 @@ class Stream(httpcore.AsyncNetworkStream):
             raise httpcore.WriteError(str(exc)) from exc
 
     async def aclose(self) -> None:
+        self._pause()
         self._sock.close()
 
     async def start_tls(
@@ -206,10 +251,10 @@ class Stream(httpcore.AsyncNetworkStream):
                         self._incoming.write(raw)
                 await self._flush()
         except TimeoutError:
-            self._sock.close()
+            await self.aclose()
             raise httpcore.ConnectTimeout("timed out during the TLS handshake") from None
         except (ssl.SSLError, httpcore.ReadError, httpcore.WriteError) as exc:
-            self._sock.close()
+            await self.aclose()
             raise httpcore.ConnectError(str(exc)) from exc
         self._tls = tls
         self._connect_ms += (time.perf_counter() - start) * 1000
@@ -218,7 +263,8 @@ class Stream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
-            return is_socket_readable(self._sock) or (self._tls is not None and self._tls.pending() > 0)
+            pending = bool(self._buffer) or self._eof or (self._tls is not None and self._tls.pending() > 0)
+            return pending or is_socket_readable(self._sock)
         if info == "ssl_object":
             return self._tls
         if info == "client_addr":
