@@ -356,3 +356,17 @@ async def test_the_engine_hands_each_batch_to_the_watcher(
     assert (found.integration, found.category) == ("crm-sync", "no_data")
     assert len(receiver.bodies) == 1
     assert windows(store, clock.now(), 0)[("crm-sync", "beat", Evidence.PROBE)].day.count == 3
+
+
+def test_a_batch_reads_the_alert_states_of_its_own_checks(store: Store) -> None:
+    from tether.store.incidents import AlertState, alert_states, save_alert_states
+
+    saved = [AlertState(f"i{n}", "up", n % 3, n % 2, n % 2 == 0, float(n), f"r{n}") for n in range(900)]
+    with store.transaction() as db:
+        save_alert_states(db, saved)
+        every = alert_states(db)
+        asked = [("i7", "up"), ("nobody", "up"), *((f"i{n}", "up") for n in range(100, 600))]
+        some = alert_states(db, asked)
+    assert len(every) == 900
+    assert some == {key: every[key] for key in asked if key in every}
+    assert len(some) == 501

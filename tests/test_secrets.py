@@ -128,3 +128,15 @@ def test_check_refuses_each_literal_secret_where_it_is_written(
 )
 def test_references_and_plain_urls_stay_allowed(text: str) -> None:
     assert find_secret(text) is None
+
+
+def test_referenced_names_are_every_strings_references_in_order(bundled_text: str, tmp_path: Path) -> None:
+    from tether.secrets import env_names, referenced_names, walk_strings
+    from tether.workspace import load_workspace
+
+    path = tmp_path / "integrations.yaml"
+    path.write_text(bundled_text, encoding="utf-8")
+    data = [i.model_dump(mode="json") for i in load_workspace(path).file.integrations]
+    by_walking = list(dict.fromkeys(name for _, text in walk_strings(data) for name in env_names(text)))
+    assert len(by_walking) > 3
+    assert referenced_names(data) == by_walking

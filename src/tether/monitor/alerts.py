@@ -61,6 +61,10 @@ class Alerting:
         self.catalogue = catalogue
         self.defaults = file.defaults.alerts
         self.integrations = {i.name: i for i in file.integrations}
+        self.status_checks = [
+            (i.name, c.name) for i in file.integrations for c in i.checks if watched_vendors(c, catalogue)
+        ]
+        """Checks of a vendor's status: any failing check may need to know whether its vendor is down."""
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -107,7 +111,8 @@ class Alerting:
 
     def evaluate(self, db: sqlite_utils.Database, observations: Sequence[Observation], now: float) -> list[Notice]:
         """Advance each check's state and the incidents; returns the notices now due. Call in a transaction."""
-        states = store.alert_states(db)
+        # The checks observed and the vendors' status checks: never every check's state per batch.
+        states = store.alert_states(db, [*((o.integration, o.check) for o in observations), *self.status_checks])
         open_by_key = {i.key: i for i in store.open_incidents(db)}
         sent = store.last_sent(db, [i.id for i in open_by_key.values()])
         notices: list[Notice] = []
