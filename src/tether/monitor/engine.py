@@ -48,8 +48,9 @@ BatchSink = Callable[[list[CheckResult]], None]
 TIMEOUTS = frozenset({Category.TIMEOUT, Category.CONNECT_TIMEOUT, Category.READ_TIMEOUT, Category.SLOW_BODY})
 """Outcomes a congested prober can cause by itself: judged `unknown` when it was (docs/adr/0014)."""
 USER_AGENT = "tether-probe/0.1"
-POOL_SIZE = 10
-"""Connections per httpx pool: the engine runs ceil(concurrency / POOL_SIZE) pools."""
+POOL_SIZE = 2
+"""Connections per httpx pool: the engine runs ceil(concurrency / POOL_SIZE) pools. Measured on
+5,000 checks at 50 in flight: pools of 2 spend about 15 % less CPU than pools of 10 (docs/adr/0014)."""
 
 
 @dataclass(frozen=True)
