@@ -16,6 +16,7 @@ from tether.monitor import body as capped
 from tether.monitor import load
 from tether.monitor.faults import Category, ProbeFault, redirect_loop, transport_fault
 from tether.monitor.network import Exchange, Stream
+from tether.monitor.transport import CappedStream
 
 MAX_BODY = capped.MAX_BODY
 
@@ -122,8 +123,7 @@ async def fetch(
                 raise redirect_loop()
             phase = "body"
             try:
-                # Raw bytes, decoded by the capped reader: httpx would inflate each chunk whole.
-                body = await capped.read(response.aiter_raw(), response.headers.get("content-encoding", ""), max_body)
+                body = await _body(response, max_body)
                 # Read before closing: a closed response hands its connection to the next request.
                 exchange = _exchange(response)
             finally:
@@ -144,6 +144,15 @@ async def fetch(
         latency_ms=latency,
         url=str(response.url),
     )
+
+
+async def _body(response: httpx.Response, max_body: int) -> bytes:
+    """The decoded body within `max_body`. The engine's transport has decoded and capped it already
+    (`CappedStream`); any other transport's raw bytes go through the capped reader here, since
+    httpx would inflate each chunk whole."""
+    if isinstance(response.stream, CappedStream) and response.stream.cap <= max_body:
+        return b"".join([piece async for piece in response.aiter_raw()])
+    return await capped.read(response.aiter_raw(), response.headers.get("content-encoding", ""), max_body)
 
 
 def _exchange(response: httpx.Response) -> Exchange | None:

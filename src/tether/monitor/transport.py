@@ -17,10 +17,10 @@ from tether.monitor.network import Backend, trust
 
 class CappedStream(httpx.AsyncByteStream):
     def __init__(self, raw: httpx.AsyncByteStream, content_encoding: str, cap: int) -> None:
-        self._raw, self._encoding, self._cap = raw, content_encoding, cap
+        self._raw, self._encoding, self.cap = raw, content_encoding, cap
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for piece in capped.decoded(self._raw, self._encoding, self._cap):
+        async for piece in capped.decoded(self._raw, self._encoding, self.cap):
             yield piece
 
     async def aclose(self) -> None:
