@@ -13,7 +13,7 @@ import pytest
 import typer.main
 
 from tether.cli import app
-from tether.cli.commands import COMMANDS, MODULES, declared
+from tether.cli.commands import COMMANDS, MODULES, built
 
 HELP_ONLY = ["rich.markdown", "rich.traceback", "markdown_it", "pygments"]
 
@@ -21,9 +21,8 @@ HELP_ONLY = ["rich.markdown", "rich.traceback", "markdown_it", "pygments"]
 def test_the_command_list_is_what_each_module_registers() -> None:
     registered = {}
     for module in MODULES:
-        for info in declared(module).registered_commands:
-            doc = inspect.getdoc(info.callback) or ""
-            registered[info.name] = (module, doc.split("\n\n")[0])
+        for name, command in built(module).items():
+            registered[name] = (module, inspect.cleandoc(command.help or "").split("\n\n")[0])
     assert list(registered.items()) == list(COMMANDS.items())
 
 

@@ -60,17 +60,30 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Score integrations against the go-live ladder (rules/readiness.yaml), from live evidence.",
     ),
     "eval": ("readiness", "Run each integration's sample suites through its AI step and grade the outputs."),
+    "rules": (
+        "rules",
+        "The rules files (systems, prices, questionnaire, ...): which copy is in use, and copies to edit.",
+    ),
 }
 """Command -> (its module under tether.cli, the first paragraph of its help)."""
 
 MODULES = list(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
 
-def declared(module: str) -> typer.Typer:
-    """A Typer holding what `tether.cli.<module>.register` declares."""
+def built(module: str, rich_markup_mode: Any = "rich") -> dict[str, Any]:
+    """The click commands (and command groups) `tether.cli.<module>.register` declares, by name."""
     holder = typer.Typer()
     importlib.import_module(f"tether.cli.{module}").register(holder)
-    return holder
+    commands: dict[str, Any] = {}
+    for info in holder.registered_commands:
+        commands[info.name or ""] = typer.main.get_command_from_info(
+            info, pretty_exceptions_short=True, rich_markup_mode=rich_markup_mode
+        )
+    for group in holder.registered_groups:
+        commands[group.name or ""] = typer.main.get_group_from_info(
+            group, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=rich_markup_mode
+        )
+    return commands
 
 
 class LazyGroup(TyperGroup):
@@ -91,11 +104,7 @@ class LazyGroup(TyperGroup):
         module, summary = COMMANDS[cmd_name]
         if self._listing:  # the root's help: a name and a paragraph are all it shows
             return TyperCommand(cmd_name, help=summary, rich_markup_mode=self.rich_markup_mode)
-        holder = declared(module)
-        for info in holder.registered_commands:
-            self.commands[info.name or ""] = typer.main.get_command_from_info(
-                info, pretty_exceptions_short=True, rich_markup_mode=self.rich_markup_mode
-            )
+        self.commands.update(built(module, self.rich_markup_mode))
         return self.commands.get(cmd_name)
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
