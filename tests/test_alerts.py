@@ -370,3 +370,21 @@ def test_a_batch_reads_the_alert_states_of_its_own_checks(store: Store) -> None:
     assert len(every) == 900
     assert some == {key: every[key] for key in asked if key in every}
     assert len(some) == 501
+
+
+async def test_a_probe_too_busy_to_judge_opens_no_incident(
+    watcher: Watcher,
+    store: Store,
+    now: list[float],
+) -> None:
+    t = now[0]
+    busy = [
+        CheckResult("crm-sync", "beat", "http", State.UNKNOWN, "probe overloaded: ...", "probe_overloaded", t + k, None)
+        for k in range(6)
+    ]
+    for result in busy:
+        await feed(watcher, store, result)
+    assert open_ones(store) == []
+    for k in range(3):  # real failures still count, from where they start
+        await feed(watcher, store, run("crm-sync", "beat", t + 10 + k, False, "no ping for 2h"))
+    assert [i.integration for i in open_ones(store)] == ["crm-sync"]

@@ -22,6 +22,7 @@ from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
 from tether.monitor.alerts import BUDGET_CHECK, Alerting, Observation
 from tether.monitor.channels import Delivery, Notice, deliver
+from tether.monitor.faults import Category
 from tether.monitor.maintenance import excluder
 from tether.pricing import PriceBook
 from tether.secrets import redact, referenced_names
@@ -87,9 +88,11 @@ class Watcher:
     def __call__(self, batch: list[CheckResult]) -> None:
         now = clock.now()
         self._touched.update(r.integration for r in batch if r.integration in self.budgeted)
+        # A result tether could not judge for its own congestion (docs/adr/0014) moves no alert streak.
         observations = [
             Observation(r.integration, r.check, r.started_at, not is_failing(r.state), r.reason, r.category)
             for r in batch
+            if r.category != Category.PROBE_OVERLOADED
         ]
         with self.store.transaction() as db:
             fold_new(db, self.excluded, now)
