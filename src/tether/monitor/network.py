@@ -144,8 +144,9 @@ class Stream(httpcore.AsyncNetworkStream):
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-    async def _recv(self, size: int) -> bytes:
-        """What has arrived, up to `size` bytes; b"" once the peer has closed."""
+    async def _recv(self, size: int, timeout: float | None = None) -> bytes:
+        """What has arrived, up to `size` bytes; b"" once the peer has closed. A deadline is armed
+        only when there is nothing to hand out yet (most reads of a body find bytes waiting)."""
         while not self._buffer:
             if self._eof:
                 if self._error is not None:
@@ -153,7 +154,10 @@ class Stream(httpcore.AsyncNetworkStream):
                 return b""
             self._waiter = self._loop.create_future()
             try:
-                await self._waiter
+                async with asyncio.timeout(timeout):
+                    await self._waiter
+            except TimeoutError:
+                raise httpcore.ReadTimeout("timed out while reading") from None
             finally:
                 self._waiter = None
         data = bytes(self._buffer[:size])
@@ -162,40 +166,40 @@ class Stream(httpcore.AsyncNetworkStream):
             self._resume()
         return data
 
-    async def _send(self, data: bytes) -> None:
+    async def _send(self, data: bytes, timeout: float | None = None) -> None:
         view = memoryview(data)
         while view:
             try:
                 sent = self._sock.send(view)
             except (BlockingIOError, InterruptedError):
-                await _writable(self._sock)
+                try:
+                    async with asyncio.timeout(timeout):
+                        await _writable(self._sock)
+                except TimeoutError:
+                    raise httpcore.WriteTimeout("timed out while writing") from None
                 continue
             except OSError as exc:
                 raise httpcore.WriteError(str(exc)) from exc
             view = view[sent:]
 
-    async def _flush(self) -> None:
+    async def _flush(self, timeout: float | None = None) -> None:
         pending = self._outgoing.read()
         if pending:
-            await self._send(pending)
+            await self._send(pending, timeout)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
-            async with asyncio.timeout(timeout):
-                data = await (self._recv(max_bytes) if self._tls is None else self._read_tls(max_bytes))
-        except TimeoutError:
-            raise httpcore.ReadTimeout("timed out while reading") from None
+        data = await (self._recv(max_bytes, timeout) if self._tls is None else self._read_tls(max_bytes, timeout))
         self._answered = True
         return data
 
-    async def _read_tls(self, max_bytes: int) -> bytes:
+    async def _read_tls(self, max_bytes: int, timeout: float | None) -> bytes:
         assert self._tls is not None
         while True:
             try:
                 return self._tls.read(max_bytes)
             except ssl.SSLWantReadError:
-                await self._flush()
-                raw = await self._recv(READ)
+                await self._flush(timeout)
+                raw = await self._recv(READ, timeout)
                 if raw:
                     self._incoming.write(raw)
                 else:
@@ -214,17 +218,14 @@ class Stream(httpcore.AsyncNetworkStream):
             self._setup_ms, self._connect_ms = self._connect_ms, 0.0
             self._sent_at = time.perf_counter()
             self._first_at = self._last_at = None
+        if self._tls is None:
+            await self._send(buffer, timeout)
+            return
         try:
-            async with asyncio.timeout(timeout):
-                if self._tls is None:
-                    await self._send(buffer)
-                else:
-                    self._tls.write(buffer)
-                    await self._flush()
-        except TimeoutError:
-            raise httpcore.WriteTimeout("timed out while writing") from None
+            self._tls.write(buffer)
         except ssl.SSLError as exc:
             raise httpcore.WriteError(str(exc)) from exc
+        await self._flush(timeout)
 
     async def aclose(self) -> None:
         self._pause()

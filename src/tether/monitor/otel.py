@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from tether import clock
 from tether.checks.result import CheckResult
-from tether.figures import IntegrationFigures, read_figures
 from tether.model.workspace_file import WorkspaceFile
 from tether.pricing import PriceBook
 from tether.store.db import Store
@@ -25,6 +24,8 @@ from tether.store.db import Store
 if TYPE_CHECKING:
     from opentelemetry.metrics import CallbackOptions, Observation
     from opentelemetry.sdk.metrics import MeterProvider
+
+    from tether.figures import IntegrationFigures
 
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
 
@@ -89,6 +90,8 @@ class MetricsExport:
     def _read(self) -> list[IntegrationFigures]:
         # Called from the exporter's thread: a connection of its own, read once per collection.
         with Store(self.store_path) as store:
+            from tether.figures import read_figures  # only an exporting session reads figures
+
             return read_figures(self.file, store, clock.now(), self.book)
 
     def _observer(self, name: str) -> Any:

@@ -17,7 +17,6 @@ import httpx
 from tether import clock
 from tether.checks.result import CheckResult
 from tether.checks.states import is_failing
-from tether.figures import read_figures
 from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
 from tether.monitor.alerts import BUDGET_CHECK, Alerting, Observation
@@ -119,6 +118,8 @@ class Watcher:
         self._touched = set()
         if not names:
             return []
+        from tether.figures import read_figures  # a session with no budget never loads the figures
+
         observations = []
         for row in read_figures(self.file, self.store, now, self.book, sorted(names)):
             c = row.cost
