@@ -23,7 +23,7 @@ from pathlib import Path
 from probing import quiet_env, run_process, start_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = 7
+RUNS = 11
 PY = sys.executable
 
 LIST_FLOOR = """

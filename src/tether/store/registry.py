@@ -55,6 +55,7 @@ def sync_integrations(store: Store, definitions: list[dict[str, Any]], now: floa
     report = SyncReport()
     with store.transaction() as db:
         existing = {row["name"]: row for row in db.table("integrations").rows}
+        added: list[dict[str, Any]] = []
         for definition in definitions:
             name = definition["name"]
             fp = fingerprint(definition)
@@ -71,13 +72,15 @@ def sync_integrations(store: Store, definitions: list[dict[str, Any]], now: floa
                 "removed_at": None,
             }
             if row is None:
-                db.table("integrations").insert({**record, "first_seen": now})
+                added.append({**record, "first_seen": now})
                 report.added.append(name)
             elif row["fingerprint"] != fp or row["removed_at"] is not None:
                 db.table("integrations").update(name, record)
                 report.changed.append(name)
             else:
                 report.unchanged.append(name)
+        if added:  # one statement for a whole new workspace, not a table lookup per row
+            db.table("integrations").insert_all(added)
         names = {d["name"] for d in definitions}
         for name, row in existing.items():
             if name not in names and row["removed_at"] is None:
