@@ -52,7 +52,7 @@ async def test_the_engines_own_connections_time_the_request_alone(sandbox: Sandb
         wall = (time.perf_counter() - start) * 1000
     assert result.state == State.HEALTHY
     assert ANSWER * 1000 <= (result.latency_ms or 0) <= wall
-    assert "probe_overloaded" not in result.metrics
+    assert result.metrics.get("probe_overloaded", {}).get("waited_ms", 0) < 1000  # nothing made it wait
 
 
 async def _block_the_loop(after: float, seconds: float) -> None:
@@ -84,3 +84,23 @@ async def test_a_busy_loop_flags_a_result_that_still_arrived(sandbox: Sandbox) -
     assert result.metrics["probe_overloaded"]["loop_lag_ms"] >= 2000, result.metrics
     # The answer was read 4 s late; the kernel's stamp says when it came: 1.5 s after the request.
     assert ANSWER * 1000 <= (result.latency_ms or 0) < (ANSWER + 1.0) * 1000, result.latency_ms
+
+
+async def test_a_due_check_kept_waiting_for_a_slot_says_the_engine_is_saturated(sandbox: Sandbox) -> None:
+    sandbox.add_fault(route="/app/health", latency=ANSWER)
+    seen: list[Any] = []
+    stop = asyncio.Event()
+
+    def collect(batch: list[Any]) -> None:
+        seen.extend(batch)
+        if len(seen) >= 2:
+            stop.set()
+
+    # One slot, two checks due at once: the second waits a whole answer for the first.
+    engine = Engine(jobs(f"{sandbox.url}/app/health", 2), concurrency=1, max_jitter=0, on_batch=[collect], batch_size=1)
+    async with engine:
+        await asyncio.wait_for(engine.watch(stop), timeout=20)
+    first, second = seen[:2]
+    assert first.metrics.get("probe_overloaded", {}).get("queued_ms", 0) < 500  # it had the slot at once
+    assert second.metrics["probe_overloaded"]["queued_ms"] >= (ANSWER - 0.5) * 1000, second.metrics
+    assert second.state == State.HEALTHY and ANSWER * 1000 <= (second.latency_ms or 0) < (ANSWER + 1.0) * 1000

@@ -1,6 +1,8 @@
 """The probe engine: every check on its own schedule, bounded concurrency, results stored in batches.
 
-- One shared httpx.AsyncClient; at most `concurrency` probes in flight.
+- Small httpx pools over the engine's own sockets (`monitor/network.py`); at most `concurrency`
+  probes in flight. A result's latency is its request's time on the wire, and a probe delayed by
+  tether itself says so (`probe_overloaded`, docs/adr/0014).
 - Each check runs every `interval`, the next run armed when the last one finishes (no overlap),
   the first run jittered within its interval so a thousand checks do not fire at once.
 - A run never outlasts its timeout (always below the interval); a fault becomes a result.
@@ -113,7 +115,7 @@ def first_delay(interval: float, rng: random.Random, max_jitter: float | None = 
 
 def _delay(overloaded: Mapping[str, float]) -> str:
     lag, waited = overloaded["loop_lag_ms"], overloaded["waited_ms"]
-    return f"loop {lag:.0f} ms late" if lag >= waited else f"{waited:.0f} ms waiting to send"
+    return f"loop {lag:.0f} ms late" if lag >= waited else f"{waited:.0f} ms of its own waiting"
 
 
 class Engine:
@@ -224,14 +226,16 @@ class Engine:
     def _last_run(self, integration: str, source: str) -> str | None:
         return last_external_id(self.store, integration, source) if self.store is not None else None
 
-    async def probe(self, job: Job) -> CheckResult:
-        """Run one check once; whatever happens becomes a result."""
+    async def probe(self, job: Job, *, due: float | None = None) -> CheckResult:
+        """Run one check once; whatever happens becomes a result. `due` (perf_counter) is when its
+        schedule wanted it run: a wait for a free slot past that is the engine's saturation."""
         async with self._semaphore:
             index = self._lease()
+            queued = 0.0 if due is None else (time.perf_counter() - due) * 1000
             if self.on_start is not None:
                 self.on_start(job)
             try:
-                result = await self._probe(job, self._clients[index])
+                result = await self._probe(job, self._clients[index], queued)
             finally:
                 if index < len(self._in_flight):
                     self._in_flight[index] -= 1
@@ -239,7 +243,7 @@ class Engine:
                 self.on_result(job, result)
             return result
 
-    async def _probe(self, job: Job, client: httpx.AsyncClient) -> CheckResult:
+    async def _probe(self, job: Job, client: httpx.AsyncClient, queued_ms: float = 0.0) -> CheckResult:
         ctx = ProbeContext(
             client=client,
             integration=job.integration,
@@ -274,10 +278,12 @@ class Engine:
         measured = waits.network_ms if waits.exchanges else elapsed
         latency = (outcome.latency_ms if outcome.latency_ms is not None else measured) if outcome.timed else None
         metrics = outcome.metrics
-        overloaded = load.signal(self.lag.worst_since(start), waits.waited_ms)
+        overloaded = load.signal(self.lag.worst_since(start), waits.waited_ms, queued_ms)
         if overloaded is not None:
             metrics = {**metrics, "probe_overloaded": overloaded}
-            if outcome.category in TIMEOUTS:
+            # Queueing happens before the clock starts; only lag or waiting can cause a timeout.
+            ours = max(overloaded["loop_lag_ms"], overloaded["waited_ms"]) > load.OVERLOADED_MS
+            if outcome.category in TIMEOUTS and ours:
                 outcome = Outcome(
                     State.UNKNOWN,
                     f"probe overloaded: tether's own delay ({_delay(overloaded)}) may have caused "
@@ -350,7 +356,7 @@ class Engine:
     async def _schedule(self, job: Job) -> None:
         await asyncio.sleep(first_delay(job.interval, self.rng, self.max_jitter))
         while True:
-            self._collect(await self.probe(job))
+            self._collect(await self.probe(job, due=time.perf_counter()))
             await asyncio.sleep(job.interval)  # armed when the run finishes: runs never overlap
 
     async def _flusher(self) -> None:

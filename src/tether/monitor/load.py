@@ -8,8 +8,9 @@ measures, both of tether and none of the target:
   call), so any exchange in flight then may have been stamped late.
 - **Waiting**: what a probe spent between starting an exchange and its bytes moving — waiting
   for a pooled connection, or for its task to be resumed (`Waits`, filled by `fetch`).
+- **Queueing** (on a schedule, `probe --watch`): how long a due check waited for a free slot.
 
-Past `OVERLOADED_MS` of either during a probe, its result carries the `probe_overloaded` metric,
+Past `OVERLOADED_MS` of any of them during a probe, its result carries the `probe_overloaded` metric,
 and a timeout becomes `unknown` (tether could not tell) instead of `down` (the target's fault).
 """
 
@@ -93,8 +94,8 @@ class LagMonitor:
         return worst
 
 
-def signal(lag_ms: float, waited_ms: float) -> dict[str, Any] | None:
-    """The `probe_overloaded` metric for a probe that met either, None when it met neither."""
-    if lag_ms <= OVERLOADED_MS and waited_ms <= OVERLOADED_MS:
+def signal(lag_ms: float, waited_ms: float, queued_ms: float = 0.0) -> dict[str, Any] | None:
+    """The `probe_overloaded` metric for a probe past `OVERLOADED_MS` on any count, else None."""
+    if max(lag_ms, waited_ms, queued_ms) <= OVERLOADED_MS:
         return None
-    return {"loop_lag_ms": round(lag_ms, 1), "waited_ms": round(waited_ms, 1)}
+    return {"loop_lag_ms": round(lag_ms, 1), "waited_ms": round(waited_ms, 1), "queued_ms": round(queued_ms, 1)}
