@@ -22,7 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Validate integrations.yaml and the rules it uses (exit 0 clean, 1 findings, 2 unusable input).",
     ),
     "list": ("registry", "Show the registry: every integration with its pattern, owner and lifecycle."),
-    "add": ("registry", "Append an integration to integrations.yaml, keeping every existing byte and comment."),
+    "add": (
+        "registry",
+        "Append an integration, with the checks that fit it, keeping every existing byte and comment.",
+    ),
     "schema": ("registry", "Print the JSON Schema of integrations.yaml (for editor autocompletion)."),
     "advise": (
         "advise",
