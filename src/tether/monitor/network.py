@@ -284,6 +284,8 @@ def _stamping(sock: socket.socket) -> None:
 
 
 class Backend(httpcore.AsyncNetworkBackend):
+    """TCP only: the engine's pools never dial a Unix socket (httpcore's base refuses one)."""
+
     async def connect_tcp(
         self,
         host: str,
@@ -306,24 +308,6 @@ class Backend(httpcore.AsyncNetworkBackend):
         _stamping(sock)
         for option in socket_options or ():
             sock.setsockopt(*option)
-        return Stream(sock, (time.perf_counter() - start) * 1000)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        start = time.perf_counter()
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.setblocking(False)
-        try:
-            async with asyncio.timeout(timeout):
-                await loop.sock_connect(sock, path)
-        except TimeoutError:
-            sock.close()
-            raise httpcore.ConnectTimeout("timed out while connecting") from None
-        except OSError as exc:
-            sock.close()
-            raise httpcore.ConnectError(str(exc)) from exc
         return Stream(sock, (time.perf_counter() - start) * 1000)
 
     async def sleep(self, seconds: float) -> None:
