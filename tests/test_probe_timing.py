@@ -14,6 +14,7 @@ import httpx
 
 from tether.checks.states import State
 from tether.model.integration import Integration
+from tether.monitor import network
 from tether.monitor.engine import Engine, make_jobs
 from tether.sandbox.server import Sandbox
 
@@ -82,8 +83,10 @@ async def test_a_busy_loop_flags_a_result_that_still_arrived(sandbox: Sandbox) -
         await blocker
     assert result.state == State.HEALTHY
     assert result.metrics["probe_overloaded"]["loop_lag_ms"] >= 2000, result.metrics
-    # The answer was read 4 s late; the kernel's stamp says when it came: 1.5 s after the request.
-    assert ANSWER * 1000 <= (result.latency_ms or 0) < (ANSWER + 1.0) * 1000, result.latency_ms
+    # The answer was read 4 s late; the kernel's stamp says when it came: 1.5 s after the request
+    # (Linux stamps what it receives; elsewhere a read is stamped when made, and the flag above says why).
+    if network.STAMP_SPACE:
+        assert ANSWER * 1000 <= (result.latency_ms or 0) < (ANSWER + 1.0) * 1000, result.latency_ms
 
 
 async def test_a_due_check_kept_waiting_for_a_slot_says_the_engine_is_saturated(sandbox: Sandbox) -> None:

@@ -24,6 +24,7 @@ import os
 import socket
 import ssl
 import struct
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,9 +34,11 @@ from typing import Any
 import httpcore
 from httpcore._utils import is_socket_readable
 
-SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
-"""Linux's receive stamps in nanoseconds (socket(7)); elsewhere reads are stamped on arrival."""
-STAMP_SPACE = socket.CMSG_SPACE(16) if hasattr(socket, "CMSG_SPACE") else 0
+LINUX = sys.platform.startswith("linux")
+SO_TIMESTAMPNS = 35
+"""Linux's receive stamps in nanoseconds (socket(7); Python names no constant for it). Other
+systems number their options otherwise, so there reads are stamped when the loop makes them."""
+STAMP_SPACE = socket.CMSG_SPACE(16) if LINUX and hasattr(socket, "CMSG_SPACE") else 0
 READ = 64 * 1024
 PAUSE_AT = 256 * 1024
 """Bytes held unread before the socket stops being read (the body reader drains them at once)."""
@@ -278,6 +281,8 @@ class Stream(httpcore.AsyncNetworkStream):
 
 
 def _stamping(sock: socket.socket) -> None:
+    if not STAMP_SPACE:
+        return
     # A kernel without receive stamps leaves reads stamped as they are made.
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
