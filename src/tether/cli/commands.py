@@ -13,7 +13,8 @@ from typing import Any
 
 import typer
 import typer.main
-from typer.core import TyperCommand, TyperGroup
+
+from tether.cli import conventions
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("registry", "Scaffold a workspace: a commented integrations.yaml, rules/ for overrides, a .gitignore."),
@@ -29,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("registry", "Print the JSON Schema of integrations.yaml (for editor autocompletion)."),
     "advise": (
         "advise",
-        "Recommend how to connect AI to your stack: asks the questions (or reads --answers), then\n"
+        "Recommend how to connect AI to your stack: asks the questions (or reads --answers), then "
         "prints the recommendation with its reasons, the risks, a monthly cost estimate and a roadmap.",
     ),
     "roadmap": (
@@ -68,7 +69,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "The rules files (systems, prices, questionnaire, ...): which copy is in use, and copies to edit.",
     ),
 }
-"""Command -> (its module under tether.cli, the first paragraph of its help)."""
+"""Command -> (its module under tether.cli, the first paragraph of its help, as cli.conventions
+joins it into whole sentences)."""
 
 MODULES = list(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
@@ -77,6 +79,7 @@ def built(module: str, rich_markup_mode: Any = "rich") -> dict[str, Any]:
     """The click commands (and command groups) `tether.cli.<module>.register` declares, by name."""
     holder = typer.Typer()
     importlib.import_module(f"tether.cli.{module}").register(holder)
+    conventions.keep(holder)
     commands: dict[str, Any] = {}
     for info in holder.registered_commands:
         commands[info.name or ""] = typer.main.get_command_from_info(
@@ -89,7 +92,7 @@ def built(module: str, rich_markup_mode: Any = "rich") -> dict[str, Any]:
     return commands
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(conventions.Group):
     """The root group: lists every command, builds one only when it is run or its own help is asked."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -106,7 +109,7 @@ class LazyGroup(TyperGroup):
             return found
         module, summary = COMMANDS[cmd_name]
         if self._listing:  # the root's help: a name and a paragraph are all it shows
-            return TyperCommand(cmd_name, help=summary, rich_markup_mode=self.rich_markup_mode)
+            return conventions.Command(cmd_name, help=summary, rich_markup_mode=self.rich_markup_mode)
         self.commands.update(built(module, self.rich_markup_mode))
         return self.commands.get(cmd_name)
 
