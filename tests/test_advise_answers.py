@@ -70,7 +70,9 @@ def test_a_number_that_lands_on_the_use_case_is_an_error_naming_it(workspace: Pa
     result = runner.invoke(app, ["advise"], input=lines("2"))
     assert result.exit_code == 2
     first = result.stderr.splitlines()[0]
-    assert first.startswith("<stdin>:11:1: use_case takes a few words, not the number '2'; describe it in words")
+    assert first.startswith(
+        "<stdin>:11:1: use_case: this question takes a few words, not the number '2'; describe it in words"
+    )
     assert "self_hosting (Self-hosting needs someone technical" in first
     assert "write each line as `id: answer`" in first
     assert "Traceback" not in result.output
@@ -126,7 +128,7 @@ def test_lines_keyed_by_id_answer_their_question_in_any_order(workspace: Path, r
         (lines("self_host_no") + "one more\n", "<stdin>:14:1: more lines than questions"),
         (
             lines("self_host_no").replace("score inbound leads", "ok"),
-            "<stdin>:12:1: use_case: 'ok' is too short for use_case",
+            "<stdin>:12:1: use_case: 'ok' is too short for this question",
         ),
         ("", "error: no answers in <stdin>; pipe one answer a line, or pass --answers FILE.yaml"),
         ("\n\n", "error: no answers in <stdin>"),
@@ -144,10 +146,10 @@ def test_a_piped_line_that_does_not_fit_is_an_error_with_its_line(
 @pytest.mark.parametrize(
     ("use_case", "message"),
     [
-        ("2", "use_case: use_case takes a few words, not the number '2'"),
-        ('"42"', "use_case: use_case takes a few words, not the number '42'"),
-        ("ok", "use_case: 'ok' is too short for use_case; describe it in a few words (at least 4 letters)"),
-        ('"#1!"', "use_case: '#1!' is too short for use_case"),
+        ("2", "use_case: this question takes a few words, not the number '2'"),
+        ('"42"', "use_case: this question takes a few words, not the number '42'"),
+        ("ok", "use_case: 'ok' is too short for this question; describe it in a few words (at least 4 letters)"),
+        ('"#1!"', "use_case: '#1!' is too short for this question"),
     ],
 )
 def test_a_text_answer_that_is_a_slip_is_refused_in_a_file(
@@ -349,9 +351,11 @@ def test_ctrl_c_at_a_prompt_is_an_interrupt_not_a_missing_answer(workspace: Path
     seen = bytearray()
     with on_a_terminal(workspace, "advise") as (process, main):
         _read_until(main, b"dev_resources (", seen, time.monotonic() + 60)
-        process.send_signal(signal.SIGINT)
         deadline = time.monotonic() + 60
         while process.poll() is None and time.monotonic() < deadline:
+            # A SIGINT landing between the prompt's write and its read can stay pending until the
+            # next one (as a person presses Ctrl-C again): send one each pass until it exits.
+            process.send_signal(signal.SIGINT)
             _drain(main, seen)  # keep reading, so the process never blocks writing to the terminal
         code = process.wait(timeout=5)
         _drain(main, seen)

@@ -267,8 +267,8 @@ def test_a_missing_answer_is_listed_as_not_answered(advisor: Advisor) -> None:
         ({"monthly_volume": 1.5}, "whole number"),
         ({"systems_touched": 0}, "at least 1"),
         ({"workflow_complexity": ["simple"]}, "one choice, not a list"),
-        ({"use_case": 2}, "use_case takes a few words, not the number '2'"),
-        ({"use_case": "ok"}, "'ok' is too short for use_case"),
+        ({"use_case": 2}, "this question takes a few words, not the number '2'"),
+        ({"use_case": "ok"}, "'ok' is too short for this question"),
         ({"colour": "blue"}, "unknown question 'colour'"),
     ],
 )

@@ -84,13 +84,13 @@ TEXT_MIN_LETTERS = 4
 
 def _check_text(question: Question, text: str) -> str:
     if not text:
-        raise AnswerProblem(f"{question.id} needs a few words")
+        raise AnswerProblem("this question needs a few words")
     letters = sum(c.isalpha() for c in text)
     if "".join(text.replace(",", "").replace(".", "").split()).isdigit():
-        raise AnswerProblem(f"{question.id} takes a few words, not the number {text!r}; describe it in words")
+        raise AnswerProblem(f"this question takes a few words, not the number {text!r}; describe it in words")
     if letters < TEXT_MIN_LETTERS:
         raise AnswerProblem(
-            f"{text!r} is too short for {question.id}; describe it in a few words (at least {TEXT_MIN_LETTERS} letters)"
+            f"{text!r} is too short for this question; describe it in a few words (at least {TEXT_MIN_LETTERS} letters)"
         )
     return text
 
