@@ -121,8 +121,11 @@ def test_a_missing_file_named_by_tether_file_says_so(
     assert result.stderr.startswith("error: elsewhere.yaml does not exist (named by TETHER_FILE)"), result.stderr
 
 
-def test_outside_any_workspace_there_is_no_made_up_location(here: Path, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["check"])
+@pytest.mark.parametrize(
+    "command", [["check"], ["list"], ["add", "--name", "x", "--title", "X", "--pattern", "direct-api"]]
+)
+def test_outside_any_workspace_there_is_no_made_up_location(here: Path, runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(app, command)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "error: no integrations.yaml in this folder or any folder above it; run `tether init` to create one "

@@ -73,7 +73,8 @@ def load(ctx: typer.Context) -> Workspace:
     from tether.workspace import load_workspace
 
     with user_errors():
-        return load_workspace(options(ctx).file)
+        given = options(ctx).file
+        return load_workspace(given, named_by="--file" if given is not None else None)
     raise AssertionError("unreachable")
 
 

@@ -261,6 +261,8 @@ def add(
     chosen = set(check) if check is not None else (set() if scripted else None)
     path = find_workspace_file(explicit=options(ctx).file)
     with user_errors():
+        if not path.exists():  # said in the terms the file was chosen by: --file, TETHER_FILE or the search
+            load(ctx)
         # `tether check`'s findings are asked about at a prompt; a script gets them from `tether check`.
         findings = None if scripted else lint_definitions
         interview = Interview(path, given, chosen_checks=chosen, extra=extra, findings=findings)

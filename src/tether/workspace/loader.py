@@ -77,14 +77,18 @@ def find_workspace_file(start: Path | None = None, explicit: Path | None = None)
     return here / FILENAME
 
 
-def load_workspace(path: Path | None = None, text: str | None = None) -> Workspace:
-    """Load integrations.yaml (or the given text as if it were that file); InputError on any problem."""
-    named_by = "--file" if path is not None else "TETHER_FILE" if os.environ.get("TETHER_FILE") else None
+def load_workspace(path: Path | None = None, text: str | None = None, *, named_by: str | None = None) -> Workspace:
+    """Load integrations.yaml (or the given text as if it were that file); InputError on any problem.
+
+    `named_by` is how the user chose `path` (`--file`), for the message when it is not there."""
+    searched = path is None
+    if searched and os.environ.get("TETHER_FILE"):
+        named_by = "TETHER_FILE"
     path = find_workspace_file(explicit=path)
     shown = display_path(path)
     if text is None:
         if not path.exists():
-            raise InputError([unlocated(_not_there(path, named_by))])
+            raise InputError([unlocated(_not_there(path, named_by, searched))])
         text = read_text(path, shown)
     systems = load_rules("systems.yaml", SystemCatalogue, path.parent)
     systems_file = copy_in_use("systems.yaml", path.parent, change="add a system")
@@ -97,11 +101,12 @@ def load_workspace(path: Path | None = None, text: str | None = None) -> Workspa
     return Workspace(path=path, file=ws, located=located, systems=systems)
 
 
-def _not_there(path: Path, named_by: str | None) -> str:
+def _not_there(path: Path, named_by: str | None, searched: bool) -> str:
     """Why there is no workspace file, in the terms the user chose it by: no location to point at."""
-    if named_by is not None:
+    if named_by is not None or not searched:
+        how = f" (named by {named_by})" if named_by is not None else ""
         return (
-            f"{path} does not exist (named by {named_by}); check the path, "
+            f"{path} does not exist{how}; check the path, "
             f"or create a workspace there with `tether init {display_path(path.parent)}`"
         )
     return (
