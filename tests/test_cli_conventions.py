@@ -28,6 +28,9 @@ WIDE = {"COLUMNS": "240", "TERMINAL_WIDTH": "240"}
         (["ping", "x", "--duration", "soon"], "'soon' is not a duration; write seconds (2.5) or 2.5s, 250ms, 1m"),
         (["dash", "--refresh", "10ms"], "10ms is too short; use 200ms or more"),
         (["serve", "--prot", "1"], "no such option: --prot"),
+        (["add", "--name", "x", "--runs-per-month", "-5"], "-5 is out of range; use a whole number of 0 or more"),
+        (["add", "--name", "x", "--budget", "-5"], "-5 is out of range; use an amount of 0 or more"),
+        (["add", "--name", "x", "--budget", "lots"], "'lots' is not an amount; write USD such as 120 or 99.50"),
     ],
 )
 def test_a_bad_value_is_one_line_and_exit_2(runner: CliRunner, args: list[str], says: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from tether.cli import values
 from tether.cli.common import fail, load, open_db, print_json, print_table, user_errors
 from tether.wording import plural
 
@@ -175,8 +176,12 @@ def add(
     destination: Annotated[list[str] | None, typer.Option(help="A system its output goes to (repeatable).")] = None,
     tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
     middleware: Annotated[str | None, typer.Option(help="Middleware platform: zapier, make or n8n.")] = None,
-    runs_per_month: Annotated[int | None, typer.Option(help="Expected runs a month.")] = None,
-    budget: Annotated[float | None, typer.Option(help="Monthly budget in USD.")] = None,
+    runs_per_month: Annotated[
+        int | None, typer.Option(parser=values.count(0), metavar="<count>", help="Expected runs a month.")
+    ] = None,
+    budget: Annotated[
+        float | None, typer.Option(parser=values.amount, metavar="<usd>", help="Monthly budget in USD.")
+    ] = None,
     check: Annotated[
         list[str] | None,
         typer.Option(

@@ -55,6 +55,19 @@ def count(minimum: int, maximum: int | None = None) -> Callable[[str | int], int
     return parse
 
 
+def amount(text: str | float) -> float:
+    """A sum of money in USD, 0 or more (`120`, `99.50`)."""
+    if isinstance(text, int | float):
+        return float(text)
+    try:
+        number = float(text.strip().replace("_", "").removeprefix("$"))
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not an amount; write USD such as 120 or 99.50") from None
+    if not number >= 0 or number == float("inf"):
+        raise typer.BadParameter(f"{text} is out of range; use an amount of 0 or more")
+    return number
+
+
 def _whole(text: str | int, what: str, example: str) -> int:
     if isinstance(text, int):  # typer hands the default through the parser too
         return text
