@@ -215,3 +215,23 @@ def test_otlp_metrics_are_answered_never_silently_dropped(served: tuple[str, Wor
     partial = answer.json()["partialSuccess"]
     assert partial["rejectedDataPoints"] == "2" and "/v1/traces" in partial["errorMessage"]
     assert httpx.post(f"{url}/v1/metrics", json=body, timeout=30).status_code == 401
+
+
+def test_failing_spans_open_an_incident_as_a_failing_check_would(
+    served: tuple[str, Workspace, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No probe judges the spans: the watcher observes their verdict as the `otlp` check, each round."""
+    from tether import clock
+    from tether.monitor.watch import Watcher
+    from tether.store.incidents import open_incidents
+
+    url, ws, db = served
+    _send_with_the_sdk(url, monkeypatch, [(500, k < 4) for k in range(10)], int((clock.now() - 3600) * 1e9))
+    with open_store(db) as store:
+        watcher = Watcher(ws.file, ws.systems, store, book=BOOK, budget_every=0)
+        for round_ in range(3):  # the default failure_threshold: three failing observations in a row
+            assert open_incidents(store.db) == []
+            watcher.check_budgets(clock.now() + round_)
+        [incident] = open_incidents(store.db)
+    assert (incident.integration, incident.check) == ("crm-email", "otlp")
+    assert incident.reason == "4/10 spans succeeded in the last 24h (40%)"

@@ -166,6 +166,9 @@ class IntegrationFigures:
     checks: list[CheckFigures] = field(default_factory=list)
     last_day: tuple[float | None, ...] = ()
     """Uptime in each of the last 24 hours, oldest first, from probes (None: no probe counted that hour)."""
+    spans: Verdict | None = None
+    """The spans' own verdict over 24 h, for an integration with `telemetry:` that sent any: the
+    state counts it, and alerting observes it as the `otlp` check."""
 
     @property
     def quality_rate(self) -> float | None:
@@ -257,7 +260,8 @@ def read_figures(
             book=book,
         )
         spans = history.get((name, TELEMETRY_CHECK, Evidence.RUN), NOTHING).day
-        state, reason = _state(parts.checks, cost, _judge_spans(integration.telemetry, spans))
+        verdict = _judge_spans(integration.telemetry, spans)
+        state, reason = _state(parts.checks, cost, verdict)
         rows.append(
             IntegrationFigures(
                 name=name,
@@ -275,6 +279,7 @@ def read_figures(
                 incident=parts.incident,
                 checks=list(parts.checks),
                 last_day=parts.last_day,
+                spans=verdict,
             )
         )
     return rows

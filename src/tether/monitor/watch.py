@@ -17,6 +17,7 @@ import httpx
 from tether import clock
 from tether.checks.result import CheckResult
 from tether.checks.states import is_failing
+from tether.model.integration import TELEMETRY_CHECK
 from tether.model.systems import SystemCatalogue
 from tether.model.workspace_file import WorkspaceFile
 from tether.monitor.alerts import BUDGET_CHECK, Alerting, Observation
@@ -77,6 +78,8 @@ class Watcher:
         self._budget_at = float("-inf")
         self._swept_at = float("-inf")
         self.budgeted = {i.name for i in file.integrations if i.budget is not None}
+        self.telemetered = {i.name for i in file.integrations if i.telemetry is not None}
+        """Integrations whose spans come in through `tether serve`: their verdict is read each round."""
         """The only integrations a budget check can speak for."""
         self._touched: set[str] = set()
         """Budgeted integrations with results since the last budget check."""
@@ -103,7 +106,8 @@ class Watcher:
             self.dispatch(notices)
 
     def check_budgets(self, now: float) -> list[Notice]:
-        """Budget burn as a check: projected month end over `budget.monthly_usd` fails it.
+        """Budget burn as a check: projected month end over `budget.monthly_usd` fails it. And the
+        spans' verdict as the `otlp` check, for an integration with `telemetry:` (no probe judges them).
 
         Reads the figures of what changed only: budgeted integrations with new results, those over
         budget last time, and every budgeted one once per `BUDGET_SWEEP`."""
@@ -115,6 +119,7 @@ class Watcher:
             names = set(self.budgeted)
         else:
             names = self._touched | self._over
+        names |= self.telemetered  # spans arrive through serve, not in a batch: read them each round
         self._touched = set()
         if not names:
             return []
@@ -122,6 +127,13 @@ class Watcher:
 
         observations = []
         for row in read_figures(self.file, self.store, now, self.book, sorted(names)):
+            if row.spans is not None:
+                ok = not is_failing(row.spans.state)
+                observations.append(
+                    Observation(
+                        row.name, TELEMETRY_CHECK, now, ok, row.spans.reason or "", str(Category.LOW_SUCCESS_RATE)
+                    )
+                )
             c = row.cost
             if c.budget_usd is not None:
                 observations.append(
