@@ -42,7 +42,6 @@ REAL_DAYS = 31
 """Days of history written through the real fold (one more than the hourly rows are kept)."""
 GOALS = {"first paint": 1.0, "worker load": 0.100, "main thread": 0.050}
 """Seconds: first paint with every row; each refresh's load in the worker; main thread per refresh (5% changed)."""
-PATTERNS = ["automation-bridge", "direct-api", "native-feature", "custom-app"]
 HOUR, DAY = 3600, 86400
 
 
@@ -63,21 +62,12 @@ def probe_at(t0: float, h: int) -> float:
 
 
 def workspace_yaml(count: int) -> str:
-    lines = ["version: 1", "workspace:", "  name: Many integrations", "integrations:"]
-    for i in range(count):
-        lines += [
-            f"  - name: service-{i:04d}",
-            f"    title: Service {i}",
-            f"    owner: team{i % 9}@example.com",
-            f"    pattern: {PATTERNS[i % 4]}",
-            "    budget:",
-            f"      monthly_usd: {40 + i % 300}",
-            "    checks:",
-            "      - kind: http",
-            "        name: health",
-            f"        url: http://127.0.0.1:9/health/{i}",
-        ]
-    return "\n".join(lines) + "\n"
+    # Imported here, in the parent only: a child that imported the tests' helpers (textual among
+    # them) before its first mark would hide what start-up costs.
+    sys.path.insert(0, str(ROOT))
+    from tests.tui_support import many_integrations
+
+    return many_integrations(count)
 
 
 def build(folder: Path, count: int, days: int, t0: float) -> tuple[Path, Path]:

@@ -195,8 +195,8 @@ def cell(app: TetherApp, name: str, column: str) -> str:
 PATTERNS = ("automation-bridge", "direct-api", "native-feature", "custom-app")
 
 
-def big_workspace(folder: Path, count: int = 1000, days: int = 30, every_hours: int = 24) -> tuple[Workspace, Path]:
-    """`count` integrations with one http check each, and `days` of rollups (a sample every `every_hours`)."""
+def many_integrations(count: int) -> str:
+    """An integrations.yaml of `count` integrations, one http check each (the smoke test and the dashboard bench)."""
     lines = ["version: 1", "workspace:", "  name: Many integrations", "integrations:"]
     for i in range(count):
         lines += [
@@ -211,7 +211,12 @@ def big_workspace(folder: Path, count: int = 1000, days: int = 30, every_hours: 
             "        name: health",
             f"        url: http://127.0.0.1:9/health/{i}",
         ]
-    (folder / "integrations.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def big_workspace(folder: Path, count: int = 1000, days: int = 30, every_hours: int = 24) -> tuple[Workspace, Path]:
+    """`count` integrations with one http check each, and `days` of rollups (a sample every `every_hours`)."""
+    (folder / "integrations.yaml").write_text(many_integrations(count), encoding="utf-8")
     ws = load_workspace(folder / "integrations.yaml")
     path = folder / "tether.db"
     with open_store(path) as store:
