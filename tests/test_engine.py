@@ -68,7 +68,9 @@ def test_unknown_names_are_refused_with_a_suggestion() -> None:
 
 
 async def test_concurrency_is_bounded(sandbox: Sandbox, store: Store) -> None:
-    sandbox.add_fault(route="/bench", latency=0.1)
+    # Each answer takes a second, so the first four are still in flight when the engine has started
+    # them all, however slow the machine.
+    sandbox.add_fault(route="/bench", latency=1.0)
     jobs = make_jobs([integration("load", http_checks(f"{sandbox.url}/bench", 12))], 60, 5)
     async with Engine(jobs, store=store, concurrency=4) as engine:
         results = await engine.run_once()

@@ -110,25 +110,30 @@ integrations:
 HISTORY_ENV = {"MAKE_API_TOKEN": "t", "ZAPIER_TOKEN": "t"}
 
 
+@pytest.fixture
+def history_ws(tmp_path: Any, sandbox: Sandbox) -> Any:
+    """HISTORY_WORKSPACE (a Make scenario and a Zap) pointed at the sandbox."""
+    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
+    return load_workspace(tmp_path / "integrations.yaml")
+
+
 @pytest.mark.parametrize(("name", "pages"), [("scenario", 3), ("zap", 3)])
 async def test_make_and_zapier_runs_are_the_integrations_figures(
-    tmp_path: Any, sandbox: Sandbox, store: Store, name: str, pages: int
+    history_ws: Any, sandbox: Sandbox, store: Store, name: str, pages: int
 ) -> None:
-    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
-    ws = load_workspace(tmp_path / "integrations.yaml")
     # 240 runs a day over two pages and a bit; one in eight fails; each takes 0.5 to 1.5 s.
     workflows = [Workflow(id=i, runs_per_day=240, failure_every=8, duration_ms=1000) for i in ("112", "1044")]
     sandbox.set_scenario(Scenario(workflows=workflows))
     for _ in range(2):  # read twice: each run stored once
-        jobs = make_jobs(ws.integrations, 60.0, 10.0, [name])
+        jobs = make_jobs(history_ws.integrations, 60.0, 10.0, [name])
         async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
             [result] = await engine.run_once()
         with store.transaction() as db:
-            fold_new(db, excluder(ws.file), clock.now())
+            fold_new(db, excluder(history_ws.file), clock.now())
     assert result.metrics["pages"] == pages
     assert result.metrics["new_runs"] == 0  # the second read found nothing new
     assert count_runs(store, name) == 240
-    figures = {f.name: f for f in read_figures(ws.file, store, clock.now(), PriceBook())}
+    figures = {f.name: f for f in read_figures(history_ws.file, store, clock.now(), PriceBook())}
     mine = figures[name]
     assert (mine.success.source, mine.success.count) == (Source.RUNS, 240)
     assert mine.success.rate == pytest.approx(1 - 30 / 240)
@@ -139,16 +144,14 @@ async def test_make_and_zapier_runs_are_the_integrations_figures(
 
 @pytest.mark.parametrize("name", ["scenario", "zap"])
 async def test_runs_that_start_after_the_sandbox_did_arrive_at_the_next_read(
-    tmp_path: Any, sandbox: Sandbox, store: Store, name: str
+    history_ws: Any, sandbox: Sandbox, store: Store, name: str
 ) -> None:
     """A workflow with `live_every` keeps running: each read hands on just the runs started since."""
-    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
-    ws = load_workspace(tmp_path / "integrations.yaml")
     workflows = [Workflow(id=i, runs_per_day=24, live_every=10) for i in ("112", "1044")]
     sandbox.set_scenario(Scenario(workflows=workflows))
 
     async def read() -> int:
-        [result] = await _probe(ws, store, [name], HISTORY_ENV)
+        [result] = await _probe(history_ws, store, [name], HISTORY_ENV)
         return int(result.metrics["new_runs"])
 
     sandbox.anchor = clock.now() - 35  # the sandbox started 35 s ago: three runs since, one every 10 s
@@ -168,12 +171,10 @@ async def test_runs_that_start_after_the_sandbox_did_arrive_at_the_next_read(
     ],
 )
 async def test_a_failing_run_source_is_a_probe_result_and_loses_no_run(
-    tmp_path: Any, sandbox: Sandbox, store: Store, name: str, fault: dict[str, Any], category: str
+    history_ws: Any, sandbox: Sandbox, store: Store, name: str, fault: dict[str, Any], category: str
 ) -> None:
-    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
-    ws = load_workspace(tmp_path / "integrations.yaml")
     sandbox.set_scenario(Scenario(workflows=[Workflow(id="112"), Workflow(id="1044")]))
-    jobs = make_jobs(ws.integrations, 60.0, 10.0, [name])
+    jobs = make_jobs(history_ws.integrations, 60.0, 10.0, [name])
     async with Engine(jobs, store=store, env=HISTORY_ENV) as engine:
         await engine.run_once()
     stored = count_runs(store, name)
@@ -249,17 +250,15 @@ async def test_a_source_that_pages_forever_stops_at_max_pages_and_counts_each_ru
 
 @pytest.mark.parametrize("name", ["scenario", "zap"])
 async def test_a_slow_run_source_times_out_as_a_probe_result_and_loses_no_run(
-    tmp_path: Any, sandbox: Sandbox, store: Store, name: str
+    history_ws: Any, sandbox: Sandbox, store: Store, name: str
 ) -> None:
-    (tmp_path / "integrations.yaml").write_text(HISTORY_WORKSPACE.format(url=sandbox.url), encoding="utf-8")
-    ws = load_workspace(tmp_path / "integrations.yaml")
     sandbox.set_scenario(Scenario(workflows=[Workflow(id="112"), Workflow(id="1044")]))
-    await _probe(ws, store, [name], HISTORY_ENV, timeout=1.0)  # a 1 s timeout, then a 5 s answer
+    await _probe(history_ws, store, [name], HISTORY_ENV, timeout=1.0)  # a 1 s timeout, then a 5 s answer
     assert count_runs(store, name) == 48
     sandbox.add_fault(route="/make/*" if name == "scenario" else "/zapier/*", latency="5s")
-    [result] = await _probe(ws, store, [name], HISTORY_ENV, timeout=1.0)
+    [result] = await _probe(history_ws, store, [name], HISTORY_ENV, timeout=1.0)
     assert (result.state, result.category) == ("down", "read_timeout")
     assert result.reason == "read timeout: no answer to the request within 1s"
     assert count_runs(store, name) == 48
-    [figures] = [f for f in read_figures(ws.file, store, clock.now(), PriceBook()) if f.name == name]
+    [figures] = [f for f in read_figures(history_ws.file, store, clock.now(), PriceBook()) if f.name == name]
     assert figures.success.count == 48  # the stored runs still count
