@@ -153,14 +153,14 @@ def child_tether(file: str, db: str, days: int, t0: float, refreshes: int) -> No
     from tether.cli.dash import launch
     from tether.clock import now
     from tether.store import open_store
-    from tether.store.registry import sync_integrations
+    from tether.store.registry import sync_workspace
     from tether.workspace import load_workspace
 
     marks["CLI imported"] = time.time()
     ws = load_workspace(Path(file))
     marks["integrations.yaml loaded"] = time.time()
     with open_store(db) as store:
-        sync_integrations(store, ws.store_definitions(), now())
+        sync_workspace(store, ws, now())
     marks["store opened and synced"] = time.time()
     report: dict[str, Any] = {"marks": marks, "errors": []}
     import tether.tui.app  # what launch() imports first, imported here to see its cost

@@ -121,3 +121,41 @@ integrations:
     [stored] = load_workspace(path).store_definitions()
     assert CANARY not in json.dumps(stored)
     assert "[redacted]" in stored["description"]
+
+
+def test_a_value_exported_after_a_sync_is_redacted_at_the_next_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged file skips the registry sync, but not when a value it now refers to is in the store."""
+    from tether.store import open_store
+    from tether.store.registry import registered, sync_workspace
+    from tether.workspace import load_workspace
+
+    path = tmp_path / "integrations.yaml"
+    path.write_text(
+        f"""version: 1
+workspace: {{name: Canary}}
+integrations:
+  - name: portal
+    title: Portal
+    description: "the old key, {CANARY}, pasted by mistake"
+    pattern: custom-app
+    checks:
+      - {{kind: heartbeat, name: ran, period: 1h, token: "${{PORTAL_TOKEN}}"}}
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("PORTAL_TOKEN", raising=False)
+    with open_store(tmp_path / "tether.db") as store:
+        assert sync_workspace(store, load_workspace(path), 1.0).added == ["portal"]
+        [row] = registered(store)
+        assert CANARY in row["definition"]["description"]  # not a secret yet: no variable holds it
+        monkeypatch.setenv("PORTAL_TOKEN", "something-else-1234")
+        assert sync_workspace(store, load_workspace(path), 2.0).unchanged == ["portal"]
+        assert registered(store)[0]["updated_at"] == 1.0  # skipped: nothing was rewritten
+
+        monkeypatch.setenv("PORTAL_TOKEN", CANARY)
+        sync_workspace(store, load_workspace(path), 3.0)
+        [row] = registered(store)
+        assert CANARY not in json.dumps(row["definition"])
+        assert row["definition"]["description"] == "the old key, [redacted], pasted by mistake"

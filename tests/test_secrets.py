@@ -12,6 +12,7 @@ from tether.cli import app
 from tether.secrets import (
     REDACTED,
     MissingEnv,
+    any_secret,
     expand,
     find_secret,
     redact,
@@ -39,6 +40,17 @@ def test_each_kind_of_literal_secret_is_found_and_redacted(text: str, label: str
     cleaned = redact(f"prefix {text} suffix", env={})
     assert REDACTED in cleaned
     assert find_secret(cleaned) is None
+
+
+@pytest.mark.parametrize(("text", "label"), LITERALS)
+def test_one_pass_over_many_strings_finds_what_each_string_holds(text: str, label: str) -> None:
+    """`any_secret` is the workspace loader's first look: it must find every kind find_secret finds,
+    whole as a string, first, last, or inside a reference's default."""
+    plain = ["https://status.example.com", "Service 7", "team7@example.com", "${ZAPIER_TOKEN}"]
+    assert not any_secret(plain)
+    for strings in ([text, *plain], [*plain, text], [*plain[:2], f"${{KEY:-{text}}}", *plain[2:]]):
+        assert any_secret(strings), (strings, label)
+        assert [find_secret(s) is not None for s in strings].count(True) == 1
 
 
 @pytest.mark.parametrize(

@@ -66,3 +66,21 @@ def test_a_failed_batch_leaves_nothing_behind(tmp_path: Path) -> None:
     assert registered(store)[0]["title"] == "A"
     assert store.integrity_ok()
     store.close()
+
+
+def test_the_workspace_sync_skips_an_unchanged_file_and_takes_an_edited_one(tmp_path: Path) -> None:
+    from tether.store.registry import sync_workspace
+    from tether.workspace import load_workspace
+
+    path = tmp_path / "integrations.yaml"
+    one = "  - {name: a, title: A, pattern: custom-app}\n"
+    path.write_text("version: 1\nworkspace: {name: W}\nintegrations:\n" + one, encoding="utf-8")
+    with open_store(tmp_path / "t.db") as store:
+        assert sync_workspace(store, load_workspace(path), 1.0).added == ["a"]
+        assert sync_workspace(store, load_workspace(path), 2.0).unchanged == ["a"]
+        path.write_text(path.read_text(encoding="utf-8") + one.replace("a, title: A", "b, title: B"), encoding="utf-8")
+        report = sync_workspace(store, load_workspace(path), 3.0)
+        assert (report.added, report.unchanged) == (["b"], ["a"])
+        path.write_text(path.read_text(encoding="utf-8").replace("title: A", "title: Alpha"), encoding="utf-8")
+        assert sync_workspace(store, load_workspace(path), 4.0).changed == ["a"]
+        assert {r["name"]: r["title"] for r in registered(store)} == {"a": "Alpha", "b": "B"}

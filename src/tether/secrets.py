@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import quote, quote_plus
@@ -114,6 +114,19 @@ def _outside_references(match: re.Match[str]) -> str:
     return f" {match.group('default') or ''} "
 
 
+def any_secret(texts: Iterable[str]) -> bool:
+    """Whether any of the strings could hold a literal secret (`find_secret` of one is not None);
+    one regex pass over them all, for files of thousands of strings that almost never hold one.
+
+    Exact in the direction that matters: every kind's pattern is unanchored and starts or ends a
+    word with `\\b`, which a NUL between two strings keeps as it is at a string's edge, so a secret
+    in one string is found in the joined text. A match across two strings is a false alarm, and
+    the caller then looks string by string."""
+    joined = "\0".join(ENV_REF.sub(_outside_references, text) for text in texts)
+    kinds = _possible_kinds(joined)  # the kinds the text holds what they need for, as redact() does
+    return bool(kinds) and _pattern_of(kinds).search(joined) is not None
+
+
 def find_secret(text: str) -> SecretKind | None:
     """The kind of literal secret in a string, a `${NAME:-default}`'s default included, if any."""
     bare = ENV_REF.sub(_outside_references, text)
@@ -172,15 +185,24 @@ def expand(text: str, env: Mapping[str, str] | None = None) -> str:
 REDACTED = "[redacted]"
 
 
-def redact(text: str, env: Mapping[str, str] | None = None, names: list[str] | None = None) -> str:
-    """Remove secret-looking literals, and the values of the named (or referenced) variables."""
+def value_forms(names: Iterable[str], env: Mapping[str, str] | None = None) -> set[str]:
+    """The named variables' values as text may carry them: as written, and as a URL carries them
+    (a key in a query or path is percent-encoded). Values under four characters are left out:
+    they would redact half of every text."""
     environ = os.environ if env is None else env
-    for name in names or []:
+    forms: set[str] = set()
+    for name in names:
         secret = environ.get(name, "")
         if len(secret) >= 4:
-            # As written, and as a URL carries it (a key in a query or path is percent-encoded).
-            for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-                text = text.replace(form, REDACTED)
+            forms |= {secret, quote(secret, safe=""), quote_plus(secret)}
+    return forms
+
+
+def redact(text: str, env: Mapping[str, str] | None = None, names: list[str] | None = None) -> str:
+    """Remove secret-looking literals, and the values of the named (or referenced) variables."""
+    # The longest first: of two values where one holds the other, the whole of the longer goes.
+    for form in sorted(value_forms(names or [], env), key=len, reverse=True):
+        text = text.replace(form, REDACTED)
     if len(text) < _LONG:
         return ANY_SECRET.sub(REDACTED, text)
     kinds = _possible_kinds(text)

@@ -90,10 +90,10 @@ def open_db(ctx: typer.Context, ws: Workspace) -> Store:
     """Open the store and sync the registry into it (definitions live in integrations.yaml)."""
     from tether.clock import now
     from tether.store import open_store
-    from tether.store.registry import sync_integrations
+    from tether.store.registry import sync_workspace
 
     store = open_store(db_path(ctx, ws))
-    sync_integrations(store, ws.store_definitions(), now())
+    sync_workspace(store, ws, now())
     return store
 
 

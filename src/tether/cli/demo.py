@@ -45,7 +45,7 @@ def demo(
     from tether.clock import now
     from tether.demo import PROBE_EVERY, Demo
     from tether.store import open_store
-    from tether.store.registry import sync_integrations
+    from tether.store.registry import sync_workspace
 
     ws = load(ctx)
     with tempfile.TemporaryDirectory(prefix="tether-demo-") as scratch:
@@ -53,7 +53,7 @@ def demo(
         folder.mkdir(parents=True, exist_ok=True)
         store_path = folder / "tether.db"
         with open_store(store_path) as store:
-            sync_integrations(store, ws.store_definitions(), now())
+            sync_workspace(store, ws, now())
         with user_errors():
             session = Demo(ws, store_path, port=port)
         with ExitStack() as stack:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tether import __version__
 from tether.errors import InputError, did_you_mean, display_path, unlocated
 from tether.model.integration import Integration
 from tether.model.systems import SystemCatalogue
@@ -48,9 +50,19 @@ class Workspace:
         """Definitions as the store keeps them: JSON-ready, and redacted of every referenced
         variable's value, so a secret pasted into free text never reaches the store."""
         definitions = [i.model_dump(mode="json", exclude_defaults=True) for i in self.integrations]
-        # A reference the model supplies by default (a zapier check's `${ZAPIER_TOKEN}`) is one too.
-        names = referenced_names([i.model_dump(mode="json") for i in self.integrations])
+        names = self.secret_names()
         return [redact_data(d, names=names) for d in definitions]
+
+    def secret_names(self) -> list[str]:
+        """Every variable the integrations refer to, whose values are redacted wherever they appear."""
+        # A reference the model supplies by default (a zapier check's `${ZAPIER_TOKEN}`) is one too.
+        return referenced_names([i.model_dump(mode="json") for i in self.integrations])
+
+    @property
+    def source_key(self) -> str:
+        """What the definitions are made from: this tether's models and the file's text. Equal keys,
+        equal definitions (before redaction, which depends on the environment too)."""
+        return hashlib.sha256(f"{__version__}\0{self.located.text}".encode()).hexdigest()
 
     def default_db(self) -> Path:
         return self.root / ".tether" / "tether.db"

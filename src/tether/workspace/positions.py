@@ -68,6 +68,20 @@ class _Loader(SafeLoader):  # type: ignore[valid-type,misc]
 
     limit = MAX_VALUES
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[str, str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's resolution, remembered per plain scalar: a file repeats its keys and values a
+        thousand times, and the safe loader has no path resolvers, so the tag is the value's alone."""
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = self._tags[value] = super().resolve(kind, value, implicit)
+            return tag
+        return str(super().resolve(kind, value, implicit))
+
     def flatten_mapping(self, node: yaml.MappingNode) -> None:
         """PyYAML's merge-key (`<<: *a`) flattening, counting as it goes: merges of merges grow
         exponentially inside PyYAML's own version before any caller could count them."""
@@ -103,10 +117,6 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _end(node: yaml.Node) -> tuple[int, int]:
-    return (node.end_mark.line + 1, node.end_mark.column + 1)
-
-
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -127,45 +137,53 @@ class _Budget:
             raise TooManyValues(*_mark(repeated or node), self.limit, anchor=repeated is not None)
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _build(node: yaml.Node, path: Path_, out: Located, loader: _Loader, budget: _Budget) -> Any:
-    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+    # The hot loop of every load (a thousand integrations are twenty thousand nodes): attributes
+    # are read once, and a plain string, most of any file, is its node's value, as PyYAML's own
+    # str constructor would return it.
+    budget.spend(node)
+    start, end = node.start_mark, node.end_mark
+    out.values[path] = (start.line + 1, start.column + 1)
+    out.ends[path] = (end.line + 1, end.column + 1)
+    if type(node) is yaml.ScalarNode:
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if node.tag not in _PLAIN_TAGS:
         raise yaml.constructor.ConstructorError(
             None, None, f"the tag {node.tag!r} is not allowed here", node.start_mark
         )
-    budget.spend(node)
-    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
-        budget.open.append(node)
-        try:
-            return _build_collection(node, path, out, loader, budget)
-        finally:
-            budget.open.pop()
-            budget.built.add(id(node))
-    out.values[path] = _mark(node)
-    out.ends[path] = _end(node)
-    return loader.construct_object(node, deep=True)
+    budget.open.append(node)
+    try:
+        if isinstance(node, yaml.MappingNode):
+            return _build_mapping(node, path, out, loader, budget)
+        return [_build(item, (*path, i), out, loader, budget) for i, item in enumerate(node.value)]
+    finally:
+        budget.open.pop()
+        budget.built.add(id(node))
 
 
-def _build_collection(node: yaml.Node, path: Path_, out: Located, loader: _Loader, budget: _Budget) -> Any:
-    out.values[path] = _mark(node)
-    out.ends[path] = _end(node)
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):  # a collection as a key hides any size in one str()
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark, "a key must be a plain value", key_node.start_mark
-                )
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) or key is None:
-                key = str(key)
-            child = (*path, key)
-            if key in result:
-                out.duplicate_keys.append((child, _mark(key_node)))
-            out.keys[child] = _mark(key_node)
-            result[key] = _build(value_node, child, out, loader, budget)
-        return result
-    return [_build(item, (*path, i), out, loader, budget) for i, item in enumerate(node.value)]
+def _build_mapping(node: yaml.MappingNode, path: Path_, out: Located, loader: _Loader, budget: _Budget) -> Any:
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    keys = out.keys
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode:  # a collection as a key hides any size in one str()
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, "a key must be a plain value", key_node.start_mark
+            )
+        key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) or key is None:
+            key = str(key)
+        child = (*path, key)
+        start = key_node.start_mark
+        at = (start.line + 1, start.column + 1)
+        if key in result:
+            out.duplicate_keys.append((child, at))
+        keys[child] = at
+        result[key] = _build(value_node, child, out, loader, budget)
+    return result
 
 
 def parse(text: str, max_values: int = MAX_VALUES) -> Located:

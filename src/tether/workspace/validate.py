@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from tether.errors import InputError, Problem, did_you_mean, quoted
-from tether.secrets import find_secret, walk_strings
+from tether.secrets import any_secret, find_secret, walk_strings
 from tether.workspace.positions import MAX_VALUES, Located, Path_, TooManyValues, parse
 from tether.workspace.syntax import syntax_message
 
@@ -67,8 +67,12 @@ def parse_located(text: str, file: str) -> Located:
 
 def secret_problems(located: Located, file: str) -> list[Problem]:
     """Every literal secret, in a value or a mapping key, at its line and column."""
-    found = [(path, value, located.where(path)) for path, value in walk_strings(located.data)]
-    found += [(path, str(path[-1]), at) for path, at in located.keys.items() if path and isinstance(path[-1], str)]
+    values = list(walk_strings(located.data))
+    keys = [(path, str(path[-1])) for path in located.keys if path and isinstance(path[-1], str)]
+    if not any_secret(text for _, text in (*values, *keys)):
+        return []
+    found = [(path, value, located.where(path)) for path, value in values]
+    found += [(path, text, located.keys[path]) for path, text in keys]
     problems = []
     for path, text, (line, col) in found:
         kind = find_secret(text)
