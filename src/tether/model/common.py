@@ -13,9 +13,10 @@ from tether.secrets import ENV_REF, WHOLE_ENV_REF
 
 
 class StrictModel(BaseModel):
-    """Unknown keys are errors (typo protection); docstrings become JSON Schema descriptions."""
+    """Unknown keys are errors (typo protection); field docstrings become JSON Schema descriptions
+    (tether.schema reads them, only when the schema is made)."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Pattern(StrEnum):
