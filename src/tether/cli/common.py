@@ -86,14 +86,20 @@ def db_path(ctx: typer.Context, ws: Workspace) -> Path:
     return Path(env) if env else ws.default_db()
 
 
-def open_db(ctx: typer.Context, ws: Workspace) -> Store:
-    """Open the store and sync the registry into it (definitions live in integrations.yaml)."""
+def open_db(ctx: typer.Context, ws: Workspace, *, settle: bool = True) -> Store:
+    """Open the store and sync the registry into it (definitions live in integrations.yaml).
+
+    The command's start ends here (`tether.startup.settled`), unless it says it ends later
+    (`settle=False`: the dashboard's ends at its first paint)."""
     from tether.clock import now
+    from tether.startup import settled
     from tether.store import open_store
     from tether.store.registry import sync_workspace
 
     store = open_store(db_path(ctx, ws))
     sync_workspace(store, ws, now())
+    if settle:
+        settled()
     return store
 
 

@@ -55,7 +55,8 @@ def dash(
     """
     ws = load(ctx)
     path = db_path(ctx, ws)
-    with open_db(ctx, ws) as store:  # migrations and the registry sync, up front
+    # Migrations and the registry sync, up front; the start ends at the first paint (tether.startup).
+    with open_db(ctx, ws, settle=False) as store:
         if not sys.stdout.isatty() or as_json:
             if not as_json:
                 typer.echo(NEEDS_TERMINAL, err=True)

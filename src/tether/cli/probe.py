@@ -246,6 +246,7 @@ def sandbox(
         loaded = load_scenario(scenario) if scenario else None
     from tether.errors import InputError
     from tether.sandbox.env import sandbox_env
+    from tether.startup import settled
     from tether.workspace import load_workspace
 
     ws: Workspace | None
@@ -253,6 +254,7 @@ def sandbox(
         ws = load_workspace(_file(ctx))
     except InputError:  # no usable workspace here: print the sandbox URL alone
         ws = None
+    settled()  # it serves until stopped: the collector runs from here on (tether.startup)
 
     async def serve() -> None:
         box = Sandbox(loaded, port=port)

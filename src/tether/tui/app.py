@@ -25,6 +25,7 @@ from textual.timer import Timer
 
 from tether import clock
 from tether.pricing import PriceBook
+from tether.startup import settled
 from tether.tui.data import Clock, Overview, StoreAccess, overview
 from tether.tui.messages import OverviewLoaded, WorkFailed
 from tether.tui.screens.dashboard import DashboardScreen
@@ -204,6 +205,7 @@ class TetherApp(App[None]):
         self._arm(message.overview.elapsed)
         if not self._painted:
             self._painted = True
+            self.call_after_refresh(settled)  # what the start made lives as long as the app
             if self.settings.on_first_paint is not None:
                 callback = self.settings.on_first_paint
                 self.call_after_refresh(lambda: callback(self))
