@@ -157,12 +157,34 @@ _UPSERT = (
 
 def add_samples(db: sqlite_utils.Database, samples: Sequence[Sample], now: float) -> None:
     """Fold samples into every resolution and the windows, and apply retention. Call inside the batch's transaction."""
-    pending: dict[kept.Bucket, Totals] = {}
+    # Each sample is summed once, into its finest bucket; the coarser buckets are made from those.
+    # A batch is seconds long, so a check's samples are mostly in one minute: then every coarser
+    # bucket shares that one Totals (read only from here on) instead of summing the samples again.
+    finest = min(RETENTION)
+    fine: dict[tuple[str, str, str, float], Totals] = {}
     for sample in samples:
-        where = (sample.integration, sample.check, str(sample.evidence))
-        for resolution in RETENTION:
-            pending.setdefault((*where, resolution, bucket_start(sample.ts, resolution)), Totals()).add_sample(sample)
-        pending.setdefault((*where, ALL_TIME, 0.0), Totals()).add_sample(sample)
+        at = (sample.integration, sample.check, str(sample.evidence), bucket_start(sample.ts, finest))
+        totals = fine.get(at)
+        if totals is None:
+            totals = fine[at] = Totals()
+        totals.add_sample(sample)
+    pending: dict[kept.Bucket, Totals] = {}
+    merged: set[int] = set()
+    """Ids of the Totals made here to add several fine buckets up, so never shared."""
+    for (integration, check, evidence, start), totals in fine.items():
+        for resolution in (*RETENTION, ALL_TIME):
+            bucket = 0.0 if resolution == ALL_TIME else bucket_start(start, resolution)
+            key = (integration, check, evidence, resolution, bucket)
+            held = pending.get(key)
+            if held is None:
+                pending[key] = totals
+                continue
+            if id(held) not in merged:
+                shared, held = held, Totals()
+                held.add(shared)
+                pending[key] = held
+                merged.add(id(held))
+            held.add(totals)
     add_totals(db, pending, now)
 
 

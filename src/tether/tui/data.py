@@ -154,6 +154,23 @@ def row_inputs(figures: IntegrationFigures, integration: Integration, level: str
     )
 
 
+_SHARED: dict[tuple[str, Any], Text] = {}
+"""Cells that follow from one value (a state, a pattern, a day of hours, "not measured"), made once
+for every row that shows the same: a thousand rows are made per load, and most rows share them.
+Safe to share because no cell is changed once made (the table copies one to cut it)."""
+SHARED_MAX = 4096
+"""A day of hours can be any tuple of uptimes: past this many kept cells, start again."""
+
+
+def _shared(key: tuple[str, Any], make: Callable[[Any], Text], value: Any) -> Text:
+    cell = _SHARED.get(key)
+    if cell is None:
+        if len(_SHARED) >= SHARED_MAX:
+            _SHARED.clear()
+        cell = _SHARED[key] = make(value)
+    return cell
+
+
 def make_row(figures: IntegrationFigures, integration: Integration, level: str | None) -> Row:
     cost = figures.cost
     spent = cost.month_to_date_usd
@@ -162,18 +179,18 @@ def make_row(figures: IntegrationFigures, integration: Integration, level: str |
     incident = " ⚑" if figures.incident is not None else ""
     # Every cell is Text, never a str: the table would parse a str as console markup on the UI thread.
     cells: tuple[Text, ...] = (
-        fmt.state_text(figures.state),
+        _shared(("state", figures.state), fmt.state_text, figures.state),
         Text(figures.name + incident),
         fmt.reason_text(figures.state, figures.reason),
-        Text(figures.pattern),
+        _shared(("pattern", figures.pattern), Text, figures.pattern),
         Text(owner),
         Text(fmt.percent(uptime)),
-        fmt.heartbeat(figures.last_day),
+        _shared(("beat", figures.last_day), fmt.heartbeat, figures.last_day),
         fmt.success_text(success, figures.success.source is Source.PROBES),
         Text(fmt.millis(p95)),
         fmt.budget_bar(spent, cost.budget_usd, cost.over_budget),
-        fmt.quality_text(figures.quality_rate),
-        fmt.readiness_text(level),
+        _shared(("quality", figures.quality_rate), fmt.quality_text, figures.quality_rate),
+        _shared(("readiness", level), fmt.readiness_text, level),
     )
     share = float(spent / cost.budget_usd) if cost.budget_usd else (float(spent) if spent else 0.0)
     keys = (
