@@ -200,8 +200,16 @@ def value_forms(names: Iterable[str], env: Mapping[str, str] | None = None) -> s
 
 def redact(text: str, env: Mapping[str, str] | None = None, names: list[str] | None = None) -> str:
     """Remove secret-looking literals, and the values of the named (or referenced) variables."""
-    # The longest first: of two values where one holds the other, the whole of the longer goes.
-    for form in sorted(value_forms(names or [], env), key=len, reverse=True):
+    return _redact(text, _longest_first(names, env))
+
+
+def _longest_first(names: list[str] | None, env: Mapping[str, str] | None) -> list[str]:
+    # Of two values where one holds the other, the whole of the longer goes.
+    return sorted(value_forms(names or [], env), key=len, reverse=True)
+
+
+def _redact(text: str, forms: list[str]) -> str:
+    for form in forms:
         text = text.replace(form, REDACTED)
     if len(text) < _LONG:
         return ANY_SECRET.sub(REDACTED, text)
@@ -220,10 +228,14 @@ def referenced_names(data: Any) -> list[str]:
 
 def redact_data(data: Any, env: Mapping[str, str] | None = None, names: list[str] | None = None) -> Any:
     """A copy of plain data with every string redacted (see `redact`)."""
+    return _redact_data(data, _longest_first(names, env))  # the values looked up once, not per string
+
+
+def _redact_data(data: Any, forms: list[str]) -> Any:
     if isinstance(data, str):
-        return redact(data, env, names)
+        return _redact(data, forms)
     if isinstance(data, Mapping):
-        return {key: redact_data(value, env, names) for key, value in data.items()}
+        return {key: _redact_data(value, forms) for key, value in data.items()}
     if isinstance(data, list):
-        return [redact_data(value, env, names) for value in data]
+        return [_redact_data(value, forms) for value in data]
     return data
