@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tether import clock
 from tether.pricing import PriceBook
 from tether.server.app import ServerConfig
 from tether.server.prometheus import BUCKETS_MS
@@ -78,7 +79,15 @@ def test_pings_are_stored_with_duration_tokens_and_cost(served: tuple[str, Path]
     with httpx.Client(base_url=url) as client:
         ok = client.post("/ping/leads", headers={"authorization": f"Bearer {TOKEN}"}, params={"duration": "250ms"})
         assert ok.status_code == 200, ok.text
-        assert ok.json()["run_ok"] is True
+        reply = ok.json()
+        assert reply == {
+            "ok": True,
+            "integration": "leads",
+            "check": "zap-ran",
+            "run_ok": True,
+            "at": clock.iso(reply["at_epoch"]),
+            "at_epoch": reply["at_epoch"],
+        }
         failed = client.post(
             "/ping/leads/fail",
             headers={"x-tether-token": TOKEN},

@@ -16,6 +16,7 @@ import pytest
 from tether import clock
 from tether.model.tokens import TOKEN_TYPES, TokenCounts
 from tether.store import Store, open_store
+from tether.store.histogram import Histogram
 from tether.store.rollups import (
     DAY,
     HOUR,
@@ -28,7 +29,7 @@ from tether.store.rollups import (
     record_samples,
     windows,
 )
-from tether.store.windows import RESOLUTION, WITH_HISTOGRAM, starts
+from tether.store.windows import RESOLUTION, WITH_HISTOGRAM, register_functions, starts
 
 START = datetime(2026, 1, 20, 9, 17, 5, tzinfo=UTC).timestamp()
 """A morning in January: the history below runs past the end of the month."""
@@ -234,3 +235,34 @@ def test_a_reader_reads_again_only_after_a_fold(tmp_path: Path) -> None:
         record_samples(writer, [sample(rng, KEYS[0], now - 60)], now)
         assert windows(reader, now, month_start(now))[KEYS[0]].day.count == before + 1
         assert windows(reader, now + 2 * HOUR, month_start(now))[KEYS[0]].day.count < before + 1  # the window moved
+
+
+def test_the_sql_functions_are_defined_once_per_connection(store: Store) -> None:
+    """Defining a function again expires every statement SQLite has prepared on the connection: each
+    batch used to pay to parse its statements anew. A second registration leaves the first in place."""
+    register_functions(store.db)
+    store.conn.create_function("tether_hist_add", 2, lambda mine, theirs: "the one defined last")
+    register_functions(store.db)
+    assert store.conn.execute("SELECT tether_hist_add('{}', '{}')").fetchone()[0] == "the one defined last"
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"),
+    [
+        ([], []),
+        ([10, 20, 20], [20, 4000]),
+        ([], [0.5, 90_000]),
+        ([3, 3, 700], []),
+    ],
+)
+def test_histograms_merged_in_sql_are_the_histogram_merged(
+    store: Store, mine: list[float], theirs: list[float]
+) -> None:
+    a, b = Histogram.of(mine), Histogram.of(theirs)
+    merged = Histogram.of([*mine, *theirs])
+    register_functions(store.db)
+    add = "SELECT tether_hist_add(?, ?)"
+    assert store.conn.execute(add, [a.dumps(), b.dumps()]).fetchone()[0] == merged.dumps()
+    taken_away = Histogram({k: -v for k, v in b.counts.items()}).dumps()
+    assert store.conn.execute(add, [merged.dumps(), taken_away]).fetchone()[0] == a.dumps()
+    assert store.conn.execute(add, [None, b.dumps()]).fetchone()[0] == b.dumps()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,16 +94,21 @@ MIGRATIONS = [("3006_rollup_windows", _create)]
 # -- SQL functions: histograms are JSON text, merged in Python --------------------------------
 
 
+_decode = json.JSONDecoder().decode
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+"""json's C codecs called directly: Histogram.dumps's format for these str -> int pairs."""
+
+
 def _hist_add(mine: str | None, theirs: str | None) -> str:
     # Called for every bucket a batch lands in: merged as parsed, keys left as text (Histogram.dumps's format).
-    counts: dict[str, int] = json.loads(mine) if mine else {}
-    for index, n in (json.loads(theirs) if theirs else {}).items():
+    counts: dict[str, int] = _decode(mine) if mine else {}
+    for index, n in (_decode(theirs) if theirs else {}).items():
         left = counts.get(index, 0) + n
         if left:
             counts[index] = left
         else:
             counts.pop(index, None)
-    return "{" + ",".join(f'"{index}":{counts[index]}' for index in sorted(counts, key=int)) + "}"
+    return _encode({index: counts[index] for index in sorted(counts, key=int)})
 
 
 class _HistSum:
@@ -118,10 +122,17 @@ class _HistSum:
         return self.hist.dumps()
 
 
-def register_functions(conn: sqlite3.Connection) -> None:
-    """`tether_hist_add(a, b)` and the aggregate `tether_hist_sum(h)` on this connection (cheap to repeat)."""
-    conn.create_function("tether_hist_add", 2, _hist_add, deterministic=True)
-    conn.create_aggregate("tether_hist_sum", 1, _HistSum)  # type: ignore[arg-type]
+_REGISTERED: weakref.WeakSet[sqlite_utils.Database] = weakref.WeakSet()
+
+
+def register_functions(db: sqlite_utils.Database) -> None:
+    """`tether_hist_add(a, b)` and the aggregate `tether_hist_sum(h)` on this connection, once: defining a
+    function again expires every statement SQLite has prepared on it, and each batch paid to prepare them anew."""
+    if db in _REGISTERED:
+        return
+    db.conn.create_function("tether_hist_add", 2, _hist_add, deterministic=True)
+    db.conn.create_aggregate("tether_hist_sum", 1, _HistSum)  # type: ignore[arg-type]
+    _REGISTERED.add(db)
 
 
 # -- the gap between two starts ---------------------------------------------------------------
@@ -235,7 +246,7 @@ def remembered(store: Store, key: Hashable, valid: Hashable, read: Callable[[], 
 def advance(db: sqlite_utils.Database, now: float) -> dict[str, float]:
     """Move every window's start to where `now` puts it; returns the starts. Call inside a write
     transaction, before retention drops anything (the buckets that leave are read from the rollups)."""
-    register_functions(db.conn)
+    register_functions(db)
     stored = _stored_starts(db)
     wanted = starts(now, clock.month_start(now))
     for window, since in wanted.items():
@@ -283,7 +294,7 @@ def windows(store: Store, now: float, month_start: float, names: Sequence[str] |
 
 
 def _read(store: Store, now: float, month_start: float, names: Sequence[str] | None) -> dict[Key, Windows]:
-    register_functions(store.conn)
+    register_functions(store.db)
     stored = _stored_starts(store.db)
     only, params = _only(names)
     sums = ", ".join(SUMS)
