@@ -15,7 +15,7 @@ import sqlite_utils
 from tether.model.tokens import TOKEN_TYPES, TokenCounts
 from tether.store.db import Store
 from tether.store.retention import keep_last
-from tether.store.rollups import Excluded, fold_new
+from tether.store.rollups import Evidence, Excluded, InHand, Sample, fold_new
 
 
 def _create(db: sqlite_utils.Database) -> None:
@@ -68,20 +68,38 @@ def record_pings(
         return
     with store.transaction() as db:
         cursor = db.conn.cursor()
+        first = 0
         for ping in pings:
             cursor.execute(
                 "INSERT INTO heartbeat_pings (integration, check_name, at, ok, duration_s) VALUES (?, ?, ?, ?, ?)",
                 (ping.integration, ping.check, ping.at, int(ping.ok), ping.duration_s),
             )
+            first = first or int(cursor.lastrowid or 0)
             if ping.tokens or ping.cost_usd:
                 cursor.execute(
                     f"INSERT INTO heartbeat_usage (ping_id, model, {', '.join(TOKEN_TYPES)}, cost_usd) "
                     f"VALUES (?, ?, {', '.join('?' for _ in TOKEN_TYPES)}, ?)",
                     (cursor.lastrowid, ping.model, *ping.tokens.as_dict().values(), ping.cost_usd),
                 )
-        fold_new(db, excluded, now)
+        held = InHand("heartbeat_pings", first, int(cursor.lastrowid or 0), [sample(p, excluded) for p in pings])
+        fold_new(db, excluded, now, held)
         if keep is not None:
             keep_last(db, "heartbeat_pings", {(p.integration, p.check) for p in pings}, keep)
+
+
+def sample(ping: PingRecord, excluded: Excluded) -> Sample:
+    """The ping as the rollups fold it: what rollups' `_ping_sample` reads back from its stored row."""
+    return Sample(
+        integration=ping.integration,
+        check=ping.check,
+        ts=ping.at,
+        ok=ping.ok,
+        evidence=Evidence.RUN,
+        latency_ms=None if ping.duration_s is None else ping.duration_s * 1000.0,
+        tokens=ping.tokens,
+        cost_usd=ping.cost_usd,
+        excluded=excluded(ping.integration, ping.at),
+    )
 
 
 def count_pings(store: Store, integration: str | None = None) -> int:

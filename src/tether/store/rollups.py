@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -45,6 +46,7 @@ __all__ = [
     "SPANS",
     "Evidence",
     "Excluded",
+    "InHand",
     "Key",
     "Sample",
     "Totals",
@@ -442,7 +444,17 @@ _SOURCES: tuple[tuple[str, str, Callable[[dict[str, Any], Excluded], Sample]], .
 """Each raw table folded into the rollups: its watermark name, the query for rows past it, its sample."""
 
 
-def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
+@dataclass(frozen=True)
+class InHand:
+    """Rows of one source that the writer folding them has just inserted, ids `first` to `last`, as samples."""
+
+    source: str
+    first: int
+    last: int
+    samples: Sequence[Sample]
+
+
+def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float, in_hand: InHand | None = None) -> int:
     """Fold every check result (a probe), heartbeat ping and run not yet in the rollups; returns how many.
 
     A watermark per source (the last row id folded) makes this exact after any crash: a batch
@@ -452,9 +464,14 @@ def fold_new(db: sqlite_utils.Database, excluded: Excluded, now: float) -> int:
     samples: list[Sample] = []
     for source, sql, sample in _SOURCES:
         mark = last = _watermark(db, source)
-        for row in db.query(sql, [mark]):
-            last = row["id"]
-            samples.append(sample(row, excluded))
+        if in_hand is not None and in_hand.source == source and in_hand.first == mark + 1:
+            # Every row past the mark is the caller's: folded from what it holds, not read back.
+            samples.extend(in_hand.samples)
+            last = in_hand.last
+        else:
+            for row in db.query(sql, [mark]):
+                last = row["id"]
+                samples.append(sample(row, excluded))
         if last != mark:
             _set_watermark(db, source, last)
     add_samples(db, samples, now)
