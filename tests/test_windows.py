@@ -251,6 +251,7 @@ def test_the_sql_functions_are_defined_once_per_connection(store: Store) -> None
     [
         ([], []),
         ([10, 20, 20], [20, 4000]),
+        ([10, 20, 20, 4000], [20, 10]),
         ([], [0.5, 90_000]),
         ([3, 3, 700], []),
     ],
