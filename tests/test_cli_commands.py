@@ -15,7 +15,8 @@ import typer.main
 from tether.cli import app
 from tether.cli.commands import COMMANDS, MODULES, built
 
-HELP_ONLY = ["rich.markdown", "rich.traceback", "markdown_it", "pygments"]
+HELP_ONLY = ["rich.markdown", "rich.traceback", "markdown_it", "pygments", "fractions", "decimal", "rich._emoji_codes"]
+"""What typer's rich help imports and tether's never uses (cli.light_help defers them)."""
 
 
 def test_the_command_list_is_what_each_module_registers() -> None:
@@ -57,7 +58,7 @@ def imported_by(args: list[str]) -> set[str]:
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
-def test_help_imports_no_command_module_nor_rich_markdown() -> None:
+def test_help_imports_no_command_module_nor_what_rich_help_never_uses() -> None:
     loaded = imported_by(["--help"])
     assert "typer.rich_utils" in loaded  # the rich help is kept
     assert sorted(m for m in loaded if m.startswith("tether.cli.") and m.split(".")[2] in MODULES) == []
@@ -81,3 +82,35 @@ def test_rich_markdown_is_the_real_module_once_help_is_shown() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stderr.split() == ["rich.markdown", "rich.markdown"]
+
+
+EMOJI_CASES = [
+    ("no code: at all", "no code: at all", False),
+    (":warning: and :no-such-code:", "\u26a0 and :no-such-code:", True),
+    (":no-such-code: then :smile:", ":no-such-code: then \U0001f604", True),
+]
+
+
+@pytest.mark.parametrize(("markup", "shown", "table_imported"), EMOJI_CASES)
+def test_emoji_codes_render_as_rich_renders_them_and_the_table_loads_at_the_first(
+    markup: str, shown: str, table_imported: bool
+) -> None:
+    script = (
+        "import json, sys\nfrom rich.markup import render\nfrom tether.cli.light_help import emoji_on_demand\n"
+        "with emoji_on_demand():\n    text = render(sys.argv[1]).plain\n"
+        "table = sys.modules.get('rich._emoji_codes')\n"
+        "print(json.dumps([text, table is not None and len(table.EMOJI) > 3000, render(':smile:').plain]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, markup], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [shown, table_imported, "\U0001f604"]
+
+
+def test_fractions_is_the_real_module_once_help_is_shown() -> None:
+    script = (
+        "import sys\nsys.argv = ['tether', '--help']\nfrom tether.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import fractions, rich._ratio\n"
+        "print(type(rich._ratio.Fraction(1, 2)) is fractions.Fraction, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stderr.split() == ["True"]

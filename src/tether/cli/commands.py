@@ -14,7 +14,7 @@ from typing import Any
 import typer
 import typer.main
 
-from tether.cli import conventions
+from tether.cli import conventions, light_help
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("registry", "Scaffold a workspace: a commented integrations.yaml, rules/ for overrides, a .gitignore."),
@@ -116,6 +116,7 @@ class LazyGroup(conventions.Group):
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         self._listing = True
         try:
-            super().format_help(ctx, formatter)
+            with light_help.emoji_on_demand():
+                super().format_help(ctx, formatter)
         finally:
             self._listing = False

@@ -1,10 +1,15 @@
-"""typer's rich help without rich's Markdown and Traceback machinery, until they are used.
+"""typer's rich help without the parts of rich it never uses, until they are used.
 
 `typer.rich_utils` imports `rich.markdown` (markdown-it, pygments) and `rich.traceback` (attrs,
 rich.pretty) at its top, about 0.12 s, though tether's help is rich markup, never Markdown, and
-its pretty tracebacks are off. While `typer.rich_utils` is being imported, those two names are
-served by stand-ins that import the real module the first time they are called; once it is
-imported the stand-ins leave `sys.modules`, so every later importer gets the real modules.
+its pretty tracebacks are off; and its tables import `rich._ratio`, which takes `fractions` (and
+with it `decimal`) for `rich.layout`'s sizes alone. While `typer.rich_utils` is being imported,
+those names are served by stand-ins that import the real module the first time they are called;
+once it is imported the stand-ins leave `sys.modules`, so every later importer gets the real
+modules.
+
+Rendering rich markup looks every `:code:` up in rich's table of 3,600 emoji, which it imports
+for the first text even when no code is in it; `emoji_on_demand` imports it at the first code.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ import importlib.machinery
 import importlib.util
 import sys
 import types
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 TARGET = "typer.rich_utils"
-DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
-"""Module -> the one name typer.rich_utils takes from it."""
+DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback", "fractions": "Fraction"}
+"""Module -> the one name typer.rich_utils (or rich._ratio, which it imports) takes from it."""
+EMOJI = "rich._emoji_codes"
 
 
 def _stand_in(module: str, name: str) -> type:
@@ -73,3 +80,29 @@ def install() -> None:
     """Defer the two imports for the import of typer.rich_utils to come (none if it has happened)."""
     if TARGET not in sys.modules and not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.insert(0, _Finder())
+
+
+class _EmojiOnDemand(dict[str, str]):
+    """Empty until a code is looked up: then the real table, in `sys.modules` from then on."""
+
+    def __missing__(self, code: str) -> str:
+        if getattr(sys.modules.get(EMOJI), "EMOJI", None) is self:
+            del sys.modules[EMOJI]
+        table: dict[str, str] = importlib.import_module(EMOJI).EMOJI
+        return table[code]
+
+
+@contextmanager
+def emoji_on_demand() -> Iterator[None]:
+    """While rendering: rich's emoji table imported at the first code looked up, not before."""
+    if EMOJI in sys.modules:
+        yield
+        return
+    stand_in = types.ModuleType(EMOJI)
+    stand_in.EMOJI = _EmojiOnDemand()  # type: ignore[attr-defined]
+    sys.modules[EMOJI] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get(EMOJI) is stand_in:
+            del sys.modules[EMOJI]
