@@ -3,7 +3,9 @@
 Each figure is the median of `RUNS` fresh processes, each measured from outside, the cases
 interleaved so a busy moment of the machine falls on all of them alike:
 
-- `tether --help` (typer's rich help) against `import typer, rich.console` — goal <= 1.25x;
+- `tether --help` (typer's rich help) against `import typer, rich.console` — goal <= 1.25x; and,
+  for what the rich help itself costs, against a bare typer app with the same options and command
+  list showing its rich help;
 - `tether list` against a floor doing the job by hand: import typer and rich, parse
   integrations.yaml, open the SQLite store, print a rich table of the names;
 - `tether advise --answers FILE --no-save` against a floor that imports typer and rich and parses
@@ -14,6 +16,7 @@ interleaved so a busy moment of the machine falls on all of them alike:
 
 from __future__ import annotations
 
+import py_compile
 import shutil
 import statistics
 import sys
@@ -45,6 +48,44 @@ from rich.console import Console
 yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
 Console().print("recommendation")
 """
+
+TYPER_APP = """
+from pathlib import Path
+from typing import Annotated
+import typer
+app = typer.Typer(help=HELP, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]})
+@app.callback()
+def root(
+    file: Annotated[Path | None, typer.Option("--file", "-f", help=FILE, show_default=False)] = None,
+    db: Annotated[Path | None, typer.Option("--db", help=DB, show_default=False)] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    pass
+for name, summary in COMMANDS.items():
+    app.command(name, help=summary)(lambda: None)
+app()
+"""
+"""typer's rich help for tether's root options and commands, with none of tether's start-up work."""
+
+
+def typer_app(folder: Path) -> list[str]:
+    """The command running TYPER_APP with tether's texts filled in: a module imported from its
+    compiled bytecode, as tether's are (a script run by path is compiled in every run)."""
+    import typer.main
+
+    from tether.cli import app
+    from tether.cli.commands import COMMANDS
+
+    root = typer.main.get_command(app)
+    helps = {p.name: p.help for p in root.params}
+    texts = {"HELP": app.info.help, "FILE": helps["file"], "DB": helps["db"]}
+    summaries = {name: summary for name, (_, summary) in COMMANDS.items()}
+    header = "".join(f"{name} = {text!r}\n" for name, text in texts.items()) + f"COMMANDS = {summaries!r}\n"
+    path = folder / "typer_app.py"
+    path.write_text(header + TYPER_APP, encoding="utf-8")
+    py_compile.compile(str(path), doraise=True)
+    return [PY, "-c", f"import sys; sys.path.insert(0, {str(folder)!r}); import typer_app", "--help"]
+
 
 ANTHROPIC = """version: 1
 workspace: {name: Start-up, owner: ops@example.com}
@@ -86,6 +127,7 @@ def main() -> int:
             cases: dict[str, list[str]] = {
                 "import typer, rich.console": [PY, "-c", "import typer, rich.console"],
                 "tether --help": [*tether, "--help"],
+                "typer app, same help": typer_app(folder),
                 "list floor": [PY, "-c", LIST_FLOOR, str(ws), str(db)],
                 "tether list": [*tether, "--file", str(ws), "--db", str(db), "list"],
                 "advise floor": [PY, "-c", ADVISE_FLOOR, str(answers)],
@@ -129,6 +171,7 @@ def main() -> int:
     print(f"start-up, median of {RUNS} fresh processes each (interleaved)")
     pairs = [
         ("tether --help", "import typer, rich.console", 1.25),
+        ("tether --help", "typer app, same help", None),
         ("tether list", "list floor", None),
         ("tether advise --answers", "advise floor", None),
         ("probe, one anthropic check", "probe, one http check", None),
