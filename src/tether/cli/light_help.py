@@ -77,7 +77,7 @@ class _Finder:
 
 
 def install() -> None:
-    """Defer the two imports for the import of typer.rich_utils to come (none if it has happened)."""
+    """Defer those imports for the import of typer.rich_utils to come (none if it has happened)."""
     if TARGET not in sys.modules and not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.insert(0, _Finder())
 
