@@ -8,6 +8,7 @@ of its (check, time) index: the cost of a batch does not grow with the cap. ADR 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -96,20 +97,33 @@ def keep_last(db: sqlite_utils.Database, table: str, checks: Iterable[tuple[str,
     Rows tied in time with the `keep`-th newest all stay. Call inside the batch's transaction.
     """
     raw = _RAW[table]
-    deleted = 0
-    for integration, check in checks:
-        over = stored(db, table, integration, check) - keep
-        if over <= slack(keep):
-            continue
-        # The `keep`-th newest is the `over`-th oldest: walk from the old end, as far as is deleted.
-        cursor = db.execute(
-            f"DELETE FROM {raw.table} WHERE {raw.check} AND {raw.time} < ("
-            f"SELECT {raw.time} FROM {raw.table} WHERE {raw.check} ORDER BY {raw.time} LIMIT 1 OFFSET :over)",
-            {"i": integration, "c": check, "over": over},
+    found = db.execute(
+        "SELECT k.integration, k.check_name, k.stored FROM json_each(:checks) AS j CROSS JOIN raw_counts AS k "
+        "ON k.source = :source AND k.integration = json_extract(j.value, '$[0]') "
+        "AND k.check_name = json_extract(j.value, '$[1]') WHERE k.stored > :most",
+        {"checks": json.dumps(sorted(set(checks))), "source": table, "most": keep + slack(keep)},
+    ).fetchall()
+    doomed: list[int] = []
+    for integration, check, rows in found:
+        # The `keep`-th newest is the `over`-th oldest: walk the index from the old end, as far as goes.
+        doomed.extend(
+            row[0]
+            for row in db.execute(
+                f"SELECT rowid FROM {raw.table} WHERE {raw.check} AND {raw.time} < ("
+                f"SELECT {raw.time} FROM {raw.table} WHERE {raw.check} ORDER BY {raw.time} LIMIT 1 OFFSET :over)",
+                {"i": integration, "c": check, "over": rows - keep},
+            )
         )
-        deleted += cursor.rowcount
-    if deleted:
-        reclaim(db)
+    if not doomed:
+        return 0
+    # Rows are stored in the order they arrived, every check's interleaved: a check's oldest rows lie on as
+    # many pages as it has rows to drop. One delete of every check's rows in rowid order visits each page once.
+    deleted = int(
+        db.execute(
+            f"DELETE FROM {raw.table} WHERE rowid IN (SELECT value FROM json_each(?))", [json.dumps(doomed)]
+        ).rowcount
+    )
+    reclaim(db)
     return deleted
 
 
