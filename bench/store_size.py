@@ -11,8 +11,10 @@ the rollups folded and the raw cap applied. Figures:
   (store.retention.KEEP_PER_CHECK, slack), each rollup resolution at its retention (store.rollups.
   RETENTION); goal: at most the budget. The week must reach the cap, or it measured nothing.
 - **writes**: results a second through the whole write path, before and after the cap engages
-  (goal: ≥ 5,000 a second after, and no slowdown: after / before ≥ 0.9); the same-run baseline
-  is SQLite inserting the same rows into a bare table with one index.
+  (goal: ≥ 5,000 a second after, and no slowdown: after / before ≥ 0.95); the same-run baseline
+  is SQLite inserting the same rows into a bare table with one index. Where a result's time
+  goes is printed in four parts, before and after: recording it, folding it into the rollups,
+  trimming raw rows (the cap), and committing the fold and the trim (their pages written).
 - **reclaimed**: the file after the cap is lowered to a tenth, against the file before.
 """
 
@@ -39,6 +41,9 @@ YEAR = 365 * 86400
 T0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC: a fixed start; the store is read by nothing that uses the clock
 TARGET_CHECKS = 1000
 WRITES_GOAL = 5000.0
+NO_SLOWDOWN = 0.95
+"""Writes with the cap engaged, as a share of writes before it, at least."""
+PARTS = ("recording", "folding", "trimming", "committing")
 PER_CHECK = ("check_latest", "raw_counts", "result_series")
 """Tables with a row or so per check; every other small table stays the size it is."""
 
@@ -70,9 +75,9 @@ def minute(checks: int, at: float, rng: random.Random) -> list[CheckResult]:
     return out
 
 
-def write_path(store: Store, batch: list[CheckResult], now: float, keep: int) -> tuple[float, float, float]:
+def write_path(store: Store, batch: list[CheckResult], now: float, keep: int) -> tuple[float, ...]:
     """What `tether probe` does with a batch: record it, then fold rollups and trim raw rows in one
-    transaction. Returns the seconds spent recording, folding and trimming."""
+    transaction. Returns the seconds spent in each of PARTS."""
     start = time.perf_counter()
     record_results(store, batch)
     recorded = time.perf_counter()
@@ -80,7 +85,8 @@ def write_path(store: Store, batch: list[CheckResult], now: float, keep: int) ->
         fold_new(db, lambda _i, _t: False, now)
         folded = time.perf_counter()
         keep_last(db, "check_results", {(r.integration, r.check) for r in batch}, keep)
-    return recorded - start, folded - recorded, time.perf_counter() - folded
+        trimmed = time.perf_counter()
+    return recorded - start, folded - recorded, trimmed - folded, time.perf_counter() - trimmed
 
 
 def bytes_by_table(conn: sqlite3.Connection) -> dict[str, int]:
@@ -158,7 +164,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "tether.db"
         store = open_store(path)
-        spent = {"before": [0.0, 0.0, 0.0], "after": [0.0, 0.0, 0.0]}
+        spent = {"before": [0.0] * len(PARTS), "after": [0.0] * len(PARTS)}
         counted = {"before": 0, "after": 0}
         cpu_spent = {"before": 0.0, "after": 0.0}
         sample: list[list[CheckResult]] = []
@@ -207,10 +213,10 @@ def main() -> int:
     year = raw_year + rollup_year + other_year
     budget = args.budget_mb * 1e6
 
-    def rate(phase: str, parts: slice) -> float:
-        return counted[phase] / sum(spent[phase][parts])
+    rate_before, rate_after = (counted[phase] / sum(spent[phase]) for phase in ("before", "after"))
 
-    rate_before, rate_after = rate("before", slice(0, 3)), rate("after", slice(0, 3))
+    def part_us(phase: str, n: int) -> float:
+        return 1e6 * spent[phase][n] / counted[phase]
 
     print(
         f"week: {args.checks} checks x {args.days:g} days x 1/min = {results:,} results through the write path; "
@@ -243,10 +249,8 @@ def main() -> int:
         f"{counted['after'] / cpu_spent['after']:,.0f} with it (a loaded machine slows wall time, not this)"
     )
     print(
-        f"  with the cap: recording + trimming raw rows {rate('after', slice(0, 3, 2)):,.0f}/s "
-        f"(before the cap {rate('before', slice(0, 3, 2)):,.0f}/s), "
-        f"folding rollups {rate('after', slice(1, 2)):,.0f}/s "
-        f"(before {rate('before', slice(1, 2)):,.0f}/s)"
+        "  a result's time, before the cap -> with it: "
+        + ", ".join(f"{p} {part_us('before', n):.1f} -> {part_us('after', n):.1f} us" for n, p in enumerate(PARTS))
     )
     print(
         f"reclaimed: cap lowered to {args.keep // 10} dropped {dropped:,} rows; "
@@ -260,8 +264,11 @@ def main() -> int:
         failed.append(f"a year is {year / 1e6:.0f} MB, over the {budget / 1e6:.0f} MB budget")
     if rate_after < WRITES_GOAL:
         failed.append(f"{rate_after:,.0f} results/s with the cap, under {WRITES_GOAL:,.0f}")
-    if rate_after < 0.9 * rate_before:
-        failed.append(f"writes slow down once the cap engages ({rate_after / rate_before:.2f})")
+    if rate_after < NO_SLOWDOWN * rate_before:
+        failed.append(
+            f"writes slow down once the cap engages ({rate_after / rate_before:.2f} of the rate before, "
+            f"under {NO_SLOWDOWN})"
+        )
     if file_week - file_trimmed < 0.5 * dropped * per_raw:
         failed.append(
             f"space was not given back: {dropped:,} rows deleted, the file shrank {file_week - file_trimmed:,} B"
