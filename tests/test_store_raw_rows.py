@@ -238,6 +238,27 @@ def test_the_cap_keeps_the_newest_rows_of_each_check(times: list[float], keep: i
         assert stored(store.db, "check_results", "a", "c") == len(left)
 
 
+def test_a_trim_takes_every_check_past_its_band_back_to_the_cap_at_once() -> None:
+    # Checks written in one batch a minute, so their rows interleave; each holds as many rows as its index.
+    # keep 20, slack 1: a check is trimmed once it holds 22, back to 20; at 21 it is left as it is.
+    held = {"a": 25, "b": 22, "c": 21, "d": 5}
+    with open_store(":memory:") as store:
+        for minute in range(max(held.values())):
+            record_results(store, [result(name, "h", NOW + 60 * minute) for name, n in held.items() if minute < n])
+        with store.transaction() as db:
+            deleted = keep_last(db, "check_results", {(name, "h") for name in held} | {("nobody", "h")}, 20)
+        left = {name: [r["started_at"] for r in reversed(results_for(store, name, "h"))] for name in held}
+        assert deleted == 5 + 2
+        assert left == {
+            "a": [NOW + 60 * m for m in range(5, 25)],
+            "b": [NOW + 60 * m for m in range(2, 22)],
+            "c": [NOW + 60 * m for m in range(21)],
+            "d": [NOW + 60 * m for m in range(5)],
+        }
+        counts = {name: stored(store.db, "check_results", name, "h") for name in held}
+        assert counts == {"a": 20, "b": 20, "c": 21, "d": 5}
+
+
 def test_the_counts_the_cap_reads_are_exact_for_every_raw_table() -> None:
     with open_store(":memory:") as store:
         for n in range(30):
