@@ -3,7 +3,8 @@
 Rollups keep the long view (rollups.RETENTION); raw rows are for "what happened in the last
 runs". Each table's rows per check are counted as they are written (triggers keep `raw_counts`
 exact whoever writes), so trimming a check walks only the rows it deletes, from the oldest end
-of its (check, time) index: the cost of a batch does not grow with the cap. ADR 0015 sizes the cap.
+of its (check, time) index: the cost of a batch does not grow with the cap. A batch's trims are
+one delete, in rowid order. ADR 0015 sizes the cap.
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ def keep_last(db: sqlite_utils.Database, table: str, checks: Iterable[tuple[str,
     Rows tied in time with the `keep`-th newest all stay. Call inside the batch's transaction.
     """
     raw = _RAW[table]
+    # CROSS JOIN keeps the batch's checks outermost, each count found by its key; the planner's own
+    # choice scanned every check's count once per check in the batch.
     found = db.execute(
         "SELECT k.integration, k.check_name, k.stored FROM json_each(:checks) AS j CROSS JOIN raw_counts AS k "
         "ON k.source = :source AND k.integration = json_extract(j.value, '$[0]') "
@@ -105,7 +108,7 @@ def keep_last(db: sqlite_utils.Database, table: str, checks: Iterable[tuple[str,
     ).fetchall()
     doomed: list[int] = []
     for integration, check, rows in found:
-        # The `keep`-th newest is the `over`-th oldest: walk the index from the old end, as far as goes.
+        # The `keep`-th newest is the `over`-th oldest: walk the index from the old end, as far as it deletes.
         doomed.extend(
             row[0]
             for row in db.execute(
