@@ -153,7 +153,7 @@ def expected(count: int, days: int, t0: float, now: float, i: int) -> dict[str, 
 def child_tether(file: str, db: str, days: int, t0: float, refreshes: int) -> None:
     """What `tether dash` does, headless, reporting when every row is painted, then timing refreshes."""
     marks: dict[str, float] = {"interpreter up": time.time()}
-    import tether.entry  # the console script's module, as `tether` starts (the collector off: tether.startup)
+    import tether.__main__  # the console script's module, as `tether` starts (the collector off: tether.startup)
     from tether.cli.dash import launch
     from tether.clock import now
     from tether.store import open_store

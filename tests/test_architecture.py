@@ -13,7 +13,7 @@ import tether
 CORE = sorted(
     m.name
     for m in pkgutil.walk_packages(tether.__path__, "tether.")
-    if not m.name.startswith(("tether.cli", "tether.tui", "tether.__main__", "tether.entry"))
+    if not m.name.startswith(("tether.cli", "tether.tui", "tether.__main__"))
 )
 
 

@@ -97,25 +97,28 @@ def test_a_value_is_redacted_as_written_and_as_a_url_carries_it() -> None:
     assert redact(text, env, ["K"]) == "raw [redacted], quoted [redacted], form [redacted]"
 
 
+def one_integration(folder: Path, integration: str) -> Path:
+    """integrations.yaml in `folder` holding the one integration given (YAML, indented as a list item)."""
+    path = folder / "integrations.yaml"
+    path.write_text(f"version: 1\nworkspace: {{name: Canary}}\nintegrations:\n{integration}", encoding="utf-8")
+    return path
+
+
 def test_a_variable_the_model_references_by_default_is_redacted_from_the_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A zapier check without `token:` reads `${ZAPIER_TOKEN}`: its value pasted into free text is a secret too."""
     from tether.workspace import load_workspace
 
-    path = tmp_path / "integrations.yaml"
-    path.write_text(
-        f"""version: 1
-workspace: {{name: Canary}}
-integrations:
-  - name: zap
+    path = one_integration(
+        tmp_path,
+        f"""  - name: zap
     title: A Zap
     description: paged with token {CANARY} by mistake
     pattern: automation-bridge
     checks:
       - {{kind: zapier, name: runs, zap_id: 7}}
 """,
-        encoding="utf-8",
     )
     monkeypatch.setenv("ZAPIER_TOKEN", CANARY)
     [stored] = load_workspace(path).store_definitions()
@@ -131,19 +134,15 @@ def test_a_value_exported_after_a_sync_is_redacted_at_the_next_one(
     from tether.store.registry import registered, sync_workspace
     from tether.workspace import load_workspace
 
-    path = tmp_path / "integrations.yaml"
-    path.write_text(
-        f"""version: 1
-workspace: {{name: Canary}}
-integrations:
-  - name: portal
+    path = one_integration(
+        tmp_path,
+        f"""  - name: portal
     title: Portal
     description: "the old key, {CANARY}, pasted by mistake"
     pattern: custom-app
     checks:
       - {{kind: heartbeat, name: ran, period: 1h, token: "${{PORTAL_TOKEN}}"}}
 """,
-        encoding="utf-8",
     )
     monkeypatch.delenv("PORTAL_TOKEN", raising=False)
     with open_store(tmp_path / "tether.db") as store:

@@ -18,11 +18,11 @@ integrations:
 
 CLI = """
 import gc, json, sys
-import tether.entry
+import tether.__main__
 before = gc.isenabled()
 sys.argv = ["tether", "--file", sys.argv[1], "--db", sys.argv[2], "list"]
 try:
-    tether.entry.main()
+    tether.__main__.main()
 except SystemExit as exit:
     assert not exit.code, exit.code
 print(json.dumps({"before": before, "after": gc.isenabled(), "frozen": gc.get_freeze_count()}))
@@ -30,7 +30,7 @@ print(json.dumps({"before": before, "after": gc.isenabled(), "frozen": gc.get_fr
 
 DASHBOARD = """
 import gc, json, sys
-import tether.entry
+import tether.__main__
 from pathlib import Path
 from tether.cli.dash import launch
 from tether.workspace import load_workspace

@@ -110,7 +110,7 @@ def sync_workspace(store: Store, ws: Workspace, now: float) -> SyncReport:
         names = [i.name for i in ws.integrations]
         return SyncReport(unchanged=names)
     names = ws.secret_names()
-    report = sync_integrations(store, ws.store_definitions(), now)
+    report = sync_integrations(store, ws.store_definitions(names), now)
     store.db.table("registry_synced").upsert(
         {"id": 1, "source_key": ws.source_key, "names": json.dumps(names), "synced_at": now}, pk="id"
     )

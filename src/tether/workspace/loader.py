@@ -46,11 +46,12 @@ class Workspace:
         names = [i.name for i in self.file.integrations]
         raise KeyError(f"no integration named {name!r}{did_you_mean(name, names)}")
 
-    def store_definitions(self) -> list[dict[str, Any]]:
+    def store_definitions(self, names: list[str] | None = None) -> list[dict[str, Any]]:
         """Definitions as the store keeps them: JSON-ready, and redacted of every referenced
-        variable's value, so a secret pasted into free text never reaches the store."""
+        variable's value (`names`, when the caller has them already: `secret_names()`), so a
+        secret pasted into free text never reaches the store."""
         definitions = [i.model_dump(mode="json", exclude_defaults=True) for i in self.integrations]
-        names = self.secret_names()
+        names = self.secret_names() if names is None else names
         return [redact_data(d, names=names) for d in definitions]
 
     def secret_names(self) -> list[str]:

@@ -1,9 +1,0 @@
-"""The console script: the collector is off before the first import (tether.startup says why)."""
-
-from tether.startup import quiet_start
-
-quiet_start()
-
-from tether.cli import main  # noqa: E402  (after quiet_start, which is the point)
-
-__all__ = ["main"]
